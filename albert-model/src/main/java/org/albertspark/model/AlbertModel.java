@@ -1,0 +1,79 @@
+package org.albertspark.model;
+
+import java.util.SplittableRandom;
+import org.albertspark.model.config.AlbertConfig;
+import org.albertspark.model.params.FlatTensors;
+import org.albertspark.model.params.ParameterLayout;
+import org.albertspark.model.params.ParameterLayout.Head;
+
+/**
+ * A loaded ALBERT model: its config, which heads it carries, and its parameters. Immutable apart
+ * from the parameter values an optimizer updates; forward and backward passes keep their working
+ * memory in a separate {@link org.albertspark.model.nn.Workspace}, so one model serves many threads.
+ */
+public final class AlbertModel {
+
+  private final AlbertConfig config;
+  private final Head head;
+  private final FlatTensors parameters;
+
+  public AlbertModel(AlbertConfig config, Head head, FlatTensors parameters) {
+    if (parameters.layout().totalSize() != ParameterLayout.of(config, head).totalSize()) {
+      throw new IllegalArgumentException("parameters do not have the layout of this config and head");
+    }
+    this.config = config;
+    this.head = head;
+    this.parameters = parameters;
+  }
+
+  /** The head a config's "architectures" names: sequence classification, else pretraining. */
+  public static Head headOf(AlbertConfig config) {
+    return config.isSequenceClassification() ? Head.SEQUENCE_CLASSIFICATION : Head.PRETRAINING;
+  }
+
+  /**
+   * A freshly initialized model as HF initializes one: weights ~ N(0, initializer_range), biases 0,
+   * LayerNorm weights 1, the padding row of the word embeddings 0. Deterministic for a seed.
+   */
+  public static AlbertModel initialize(AlbertConfig config, Head head, long seed) {
+    ParameterLayout layout = ParameterLayout.of(config, head);
+    FlatTensors p = FlatTensors.zeros(layout);
+    SplittableRandom rng = new SplittableRandom(seed);
+    double std = config.initializerRange();
+    for (ParameterLayout.Entry e : layout.entries()) {
+      var s = p.slice(e.name());
+      if (e.name().contains("LayerNorm") || e.name().contains("layer_norm")) {
+        s.fill(e.name().endsWith("weight") ? 1f : 0f);
+      } else if (e.name().endsWith("weight")) {
+        for (long i = 0; i < e.size(); i++) {
+          s.set(i, (float) (gaussian(rng) * std));
+        }
+      }
+    }
+    int pad = config.padTokenId();
+    p.slice(ParameterLayout.WORD_EMBEDDINGS).sub((long) pad * config.embeddingSize(), config.embeddingSize()).fill(0f);
+    return new AlbertModel(config, head, p);
+  }
+
+  private static double gaussian(SplittableRandom rng) {
+    // Box-Muller: SplittableRandom has no nextGaussian in Java 17.
+    double u1 = rng.nextDouble(), u2 = rng.nextDouble();
+    return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  public AlbertConfig config() {
+    return config;
+  }
+
+  public Head head() {
+    return head;
+  }
+
+  public FlatTensors parameters() {
+    return parameters;
+  }
+
+  public ParameterLayout layout() {
+    return parameters.layout();
+  }
+}

@@ -1,0 +1,298 @@
+package org.albertspark.model.nn;
+
+import java.util.SplittableRandom;
+import org.albertspark.model.AlbertModel;
+import org.albertspark.model.config.Activation;
+import org.albertspark.model.config.AlbertConfig;
+import org.albertspark.model.kernels.Activations;
+import org.albertspark.model.kernels.Attention;
+import org.albertspark.model.kernels.CrossEntropy;
+import org.albertspark.model.kernels.Dropout;
+import org.albertspark.model.kernels.Elementwise;
+import org.albertspark.model.kernels.Embeddings;
+import org.albertspark.model.kernels.LayerNorm;
+import org.albertspark.model.kernels.Linear;
+import org.albertspark.model.params.FlatTensors;
+import org.albertspark.model.params.ParameterLayout;
+import org.albertspark.model.params.ParameterLayout.Head;
+import org.albertspark.model.tensor.Slice;
+
+/**
+ * ALBERT's forward pass and its explicit backward twin, layer by layer, over a {@link Workspace}.
+ * Names of parameters are HF's; shapes are noted beside each call (N = B·T rows).
+ */
+public final class AlbertNetwork {
+
+  private AlbertNetwork() {}
+
+  /**
+   * Runs the model on a batch. In a training workspace dropout is drawn from {@code dropoutSeed}
+   * (a different seed per step); in an inference workspace there is no dropout and the seed is
+   * unused. Returns the loss sums for whichever labels the batch carries.
+   */
+  public static Losses forward(AlbertModel model, Batch batch, Workspace ws, long dropoutSeed) {
+    AlbertConfig c = model.config();
+    if (!ws.fits(c, model.head(), batch.batchSize(), batch.seqLength(), ws.training)) {
+      throw new IllegalArgumentException("workspace is for batch " + ws.batch + " x " + ws.seq
+          + ", not " + batch.batchSize() + " x " + batch.seqLength());
+    }
+    batch.validate(c);
+    FlatTensors p = model.parameters();
+    SplittableRandom rng = new SplittableRandom(dropoutSeed);
+    int bsz = batch.batchSize(), t = batch.seqLength(), n = bsz * t;
+    int e = c.embeddingSize(), h = c.hiddenSize();
+
+    for (int i = 0; i < n; i++) {
+      ws.maskAdd.set(i, batch.attentionMask()[i] == 1 ? 0f : Attention.MASK_FILL);
+    }
+    // embeddings: [N, E]
+    Embeddings.forward(ws.embSum, batch.inputIds(), batch.tokenTypeIds(),
+        p.slice("albert.embeddings.word_embeddings.weight"),
+        p.slice("albert.embeddings.position_embeddings.weight"),
+        p.slice("albert.embeddings.token_type_embeddings.weight"), bsz, t, e);
+    LayerNorm.forward(ws.embOut, ws.embMean, ws.embRstd, ws.embSum,
+        p.slice("albert.embeddings.LayerNorm.weight"), p.slice("albert.embeddings.LayerNorm.bias"),
+        n, e, c.layerNormEps());
+    dropout(ws.embOut, ws.embDropMask, (long) n * e, c.hiddenDropoutProb(), rng);
+    // E → H: [N, E] → [N, H]
+    Linear.forward(ws.hidden[0], ws.embOut, p.slice("albert.encoder.embedding_hidden_mapping_in.weight"),
+        p.slice("albert.encoder.embedding_hidden_mapping_in.bias"), n, e, h);
+
+    for (int layer = 0; layer < c.numHiddenLayers(); layer++) {
+      int group = c.groupOfLayer(layer);
+      for (int inner = 0; inner < c.innerGroupNum(); inner++) {
+        int a = layer * c.innerGroupNum() + inner;
+        layerForward(c, p, ParameterLayout.layerPrefix(group, inner), ws, a, rng);
+      }
+    }
+
+    // pooler: tanh(W h[:, 0] + b), first token of each sequence (rows T·H apart): [B, H]
+    Slice last = ws.hidden[ws.applications];
+    Linear.forward(ws.pooled, last, t * h, p.slice("albert.pooler.weight"), p.slice("albert.pooler.bias"), bsz, h, h);
+    Activations.tanhForward(ws.pooled, ws.pooled, (long) bsz * h);
+
+    ws.clsIn.copyFrom(ws.pooled);
+    dropout(ws.clsIn, ws.clsDropMask, (long) bsz * h, c.classifierDropoutProb(), rng);
+    return model.head() == Head.PRETRAINING
+        ? pretrainingHeadsForward(c, p, batch, ws)
+        : classifierForward(c, p, batch, ws);
+  }
+
+  private static void dropout(Slice x, Slice mask, long n, double prob, SplittableRandom rng) {
+    if (mask != null) {
+      Dropout.fillMask(mask, n, prob, rng);
+      Elementwise.multiplyInPlace(x, mask, n);
+    }
+  }
+
+  /** One post-LN transformer layer: hidden[a] → hidden[a + 1]. */
+  private static void layerForward(AlbertConfig c, FlatTensors p, String pre, Workspace ws, int a, SplittableRandom rng) {
+    Workspace.LayerActivations l = ws.layer(a);
+    int n = ws.batch * ws.seq, h = c.hiddenSize(), inter = c.intermediateSize();
+    int heads = c.numAttentionHeads();
+    Slice x = ws.hidden[a];
+    // q, k, v: [N, H]
+    Linear.forward(l.q, x, p.slice(pre + "attention.query.weight"), p.slice(pre + "attention.query.bias"), n, h, h);
+    Linear.forward(l.k, x, p.slice(pre + "attention.key.weight"), p.slice(pre + "attention.key.bias"), n, h, h);
+    Linear.forward(l.v, x, p.slice(pre + "attention.value.weight"), p.slice(pre + "attention.value.bias"), n, h, h);
+    if (l.dropMask != null) {
+      Dropout.fillMask(l.dropMask, l.dropMask.size(), c.attentionProbsDropoutProb(), rng);
+    }
+    // probs [B, heads, T, T]; ctx [N, H]
+    Attention.forward(l.ctx, l.probs, l.dropped, l.dropMask, l.q, l.k, l.v, ws.maskAdd, ws.batch, ws.seq, heads, h / heads);
+    Linear.forward(l.proj, l.ctx, p.slice(pre + "attention.dense.weight"), p.slice(pre + "attention.dense.bias"), n, h, h);
+    dropout(l.proj, l.projDropMask, (long) n * h, c.hiddenDropoutProb(), rng);
+    Elementwise.add(l.res1, x, l.proj, (long) n * h);
+    LayerNorm.forward(l.attnOut, l.mean1, l.rstd1, l.res1, p.slice(pre + "attention.LayerNorm.weight"),
+        p.slice(pre + "attention.LayerNorm.bias"), n, h, c.layerNormEps());
+    // FFN: [N, H] → [N, I] → [N, H], no dropout after it (as HF)
+    Linear.forward(l.ffnPre, l.attnOut, p.slice(pre + "ffn.weight"), p.slice(pre + "ffn.bias"), n, h, inter);
+    Activations.forward(c.activation(), l.ffnAct, l.ffnPre, (long) n * inter);
+    Linear.forward(l.res2, l.ffnAct, p.slice(pre + "ffn_output.weight"), p.slice(pre + "ffn_output.bias"), n, inter, h);
+    Elementwise.addInPlace(l.res2, l.attnOut, (long) n * h);
+    LayerNorm.forward(ws.hidden[a + 1], l.mean2, l.rstd2, l.res2, p.slice(pre + "full_layer_layer_norm.weight"),
+        p.slice(pre + "full_layer_layer_norm.bias"), n, h, c.layerNormEps());
+  }
+
+  private static Losses pretrainingHeadsForward(AlbertConfig c, FlatTensors p, Batch batch, Workspace ws) {
+    int bsz = ws.batch, n = bsz * ws.seq, e = c.embeddingSize(), h = c.hiddenSize(), v = c.vocabSize();
+    Slice last = ws.hidden[ws.applications];
+    // MLM head: dense H→E, activation, LayerNorm, decoder tied to word embeddings: [N, V]
+    Linear.forward(ws.mlmPre, last, p.slice("predictions.dense.weight"), p.slice("predictions.dense.bias"), n, h, e);
+    Activations.forward(c.activation(), ws.mlmAct, ws.mlmPre, (long) n * e);
+    LayerNorm.forward(ws.mlmOut, ws.mlmMean, ws.mlmRstd, ws.mlmAct, p.slice("predictions.LayerNorm.weight"),
+        p.slice("predictions.LayerNorm.bias"), n, e, c.layerNormEps());
+    Linear.forward(ws.mlmLogits, ws.mlmOut, p.slice(ParameterLayout.WORD_EMBEDDINGS), p.slice("predictions.bias"), n, e, v);
+    // SOP: [B, 2]
+    Linear.forward(ws.headLogits, ws.clsIn, p.slice("sop_classifier.classifier.weight"),
+        p.slice("sop_classifier.classifier.bias"), bsz, h, 2);
+
+    double mlmSum = 0, sopSum = 0;
+    long mlmCount = 0, sopCount = 0;
+    if (batch.mlmLabels() != null) {
+      mlmSum = CrossEntropy.lossSum(ws.mlmLogits, batch.mlmLabels(), n, v);
+      mlmCount = CrossEntropy.count(batch.mlmLabels(), n);
+    }
+    if (batch.sopLabels() != null) {
+      sopSum = CrossEntropy.lossSum(ws.headLogits, batch.sopLabels(), bsz, 2);
+      sopCount = CrossEntropy.count(batch.sopLabels(), bsz);
+    }
+    return new Losses(mlmSum, mlmCount, sopSum, sopCount, 0, 0);
+  }
+
+  private static Losses classifierForward(AlbertConfig c, FlatTensors p, Batch batch, Workspace ws) {
+    int bsz = ws.batch, h = c.hiddenSize(), k = c.numLabels();
+    Linear.forward(ws.headLogits, ws.clsIn, p.slice("classifier.weight"), p.slice("classifier.bias"), bsz, h, k);
+    if (k == 1 && batch.targets() != null) {
+      double sum = 0;
+      for (int b = 0; b < bsz; b++) {
+        double d = ws.headLogits.get(b) - batch.targets()[b];
+        sum += d * d;
+      }
+      return new Losses(0, 0, 0, 0, sum, bsz);
+    }
+    if (k > 1 && batch.labels() != null) {
+      return new Losses(0, 0, 0, 0, CrossEntropy.lossSum(ws.headLogits, batch.labels(), bsz, k), 0)
+          .plus(new Losses(0, 0, 0, 0, 0, CrossEntropy.count(batch.labels(), bsz)));
+    }
+    return Losses.NONE;
+  }
+
+  /**
+   * Adds to {@code grads} the gradient of scale.mlm·mlmSum + scale.sop·sopSum (+ scale.classification
+   * · clsSum) for the batch of the last {@link #forward} on this workspace. Shared layers accumulate
+   * over every application. Overwrites the workspace's logits with their gradients.
+   */
+  public static void backward(AlbertModel model, Batch batch, Workspace ws, FlatTensors grads, LossScale scale) {
+    if (!ws.training) {
+      throw new IllegalStateException("backward needs a training workspace");
+    }
+    AlbertConfig c = model.config();
+    FlatTensors p = model.parameters();
+    int bsz = ws.batch, t = ws.seq, n = bsz * t, e = c.embeddingSize(), h = c.hiddenSize();
+    Slice last = ws.hidden[ws.applications];
+    Slice dHidden = ws.dHiddenA;
+
+    if (model.head() == Head.PRETRAINING) {
+      pretrainingHeadsBackward(c, p, grads, batch, ws, scale, dHidden);
+      headLogitGradient(ws.headLogits, batch.sopLabels(), bsz, 2, scale.sop());
+      poolerAndClassifierBackward(c, p, grads, ws, dHidden, "sop_classifier.classifier", 2);
+    } else {
+      Elementwise.zero(dHidden);
+      int k = c.numLabels();
+      if (k == 1 && batch.targets() != null) {
+        for (int b = 0; b < bsz; b++) {
+          ws.headLogits.set(b, (float) (2 * (ws.headLogits.get(b) - batch.targets()[b]) * scale.classification()));
+        }
+      } else {
+        headLogitGradient(ws.headLogits, batch.labels(), bsz, k, scale.classification());
+      }
+      poolerAndClassifierBackward(c, p, grads, ws, dHidden, "classifier", k);
+    }
+
+    Slice dOther = ws.dHiddenB;
+    for (int layer = c.numHiddenLayers() - 1; layer >= 0; layer--) {
+      int group = c.groupOfLayer(layer);
+      for (int inner = c.innerGroupNum() - 1; inner >= 0; inner--) {
+        int a = layer * c.innerGroupNum() + inner;
+        layerBackward(c, p, grads, ParameterLayout.layerPrefix(group, inner), ws, a, dHidden, dOther);
+        Slice swap = dHidden;
+        dHidden = dOther;
+        dOther = swap;
+      }
+    }
+
+    // E → H mapping, embedding dropout and LayerNorm, then the three tables
+    Linear.backward(ws.dEmbA, false, grads.slice("albert.encoder.embedding_hidden_mapping_in.weight"),
+        grads.slice("albert.encoder.embedding_hidden_mapping_in.bias"), dHidden, ws.embOut,
+        p.slice("albert.encoder.embedding_hidden_mapping_in.weight"), n, e, h);
+    if (ws.embDropMask != null) {
+      Elementwise.multiplyInPlace(ws.dEmbA, ws.embDropMask, (long) n * e);
+    }
+    LayerNorm.backward(ws.dEmbB, grads.slice("albert.embeddings.LayerNorm.weight"),
+        grads.slice("albert.embeddings.LayerNorm.bias"), ws.dEmbA, ws.embSum,
+        p.slice("albert.embeddings.LayerNorm.weight"), ws.embMean, ws.embRstd, n, e, false);
+    Embeddings.backward(grads.slice("albert.embeddings.word_embeddings.weight"),
+        grads.slice("albert.embeddings.position_embeddings.weight"),
+        grads.slice("albert.embeddings.token_type_embeddings.weight"), ws.dEmbB,
+        batch.inputIds(), batch.tokenTypeIds(), c.padTokenId(), bsz, t, e);
+  }
+
+  private static void headLogitGradient(Slice logits, int[] labels, int rows, int classes, double scale) {
+    if (labels == null) {
+      Elementwise.zero(logits.sub(0, (long) rows * classes));
+    } else {
+      CrossEntropy.gradientInPlace(logits, labels, rows, classes, (float) scale);
+    }
+  }
+
+  /** MLM head backward; writes (not adds) the last hidden state's gradient into dHidden. */
+  private static void pretrainingHeadsBackward(
+      AlbertConfig c, FlatTensors p, FlatTensors g, Batch batch, Workspace ws, LossScale scale, Slice dHidden) {
+    int n = ws.batch * ws.seq, e = c.embeddingSize(), h = c.hiddenSize(), v = c.vocabSize();
+    if (batch.mlmLabels() == null) {
+      Elementwise.zero(dHidden);
+      return;
+    }
+    CrossEntropy.gradientInPlace(ws.mlmLogits, batch.mlmLabels(), n, v, (float) scale.mlm());
+    // tied decoder: the word embeddings receive the decoder's gradient (pad row included)
+    Linear.backward(ws.dEmbA, false, g.slice(ParameterLayout.WORD_EMBEDDINGS), g.slice("predictions.bias"),
+        ws.mlmLogits, ws.mlmOut, p.slice(ParameterLayout.WORD_EMBEDDINGS), n, e, v);
+    LayerNorm.backward(ws.dEmbB, g.slice("predictions.LayerNorm.weight"), g.slice("predictions.LayerNorm.bias"),
+        ws.dEmbA, ws.mlmAct, p.slice("predictions.LayerNorm.weight"), ws.mlmMean, ws.mlmRstd, n, e, false);
+    Activations.backward(c.activation(), ws.dEmbB, ws.dEmbB, ws.mlmPre, (long) n * e);
+    Linear.backward(dHidden, false, g.slice("predictions.dense.weight"), g.slice("predictions.dense.bias"),
+        ws.dEmbB, ws.hidden[ws.applications], p.slice("predictions.dense.weight"), n, h, e);
+  }
+
+  /** Classifier on the (dropped-out) pooled output, tanh, pooler: adds into dHidden's first-token rows. */
+  private static void poolerAndClassifierBackward(
+      AlbertConfig c, FlatTensors p, FlatTensors g, Workspace ws, Slice dHidden, String classifier, int classes) {
+    int bsz = ws.batch, h = c.hiddenSize(), t = ws.seq;
+    Linear.backward(ws.dCls, false, g.slice(classifier + ".weight"), g.slice(classifier + ".bias"),
+        ws.headLogits, ws.clsIn, p.slice(classifier + ".weight"), bsz, h, classes);
+    if (ws.clsDropMask != null) {
+      Elementwise.multiplyInPlace(ws.dCls, ws.clsDropMask, (long) bsz * h);
+    }
+    Activations.tanhBackward(ws.dCls, ws.dCls, ws.pooled, (long) bsz * h);
+    Linear.backward(dHidden, true, g.slice("albert.pooler.weight"), g.slice("albert.pooler.bias"),
+        ws.dCls, ws.hidden[ws.applications], t * h, p.slice("albert.pooler.weight"), bsz, h, h);
+  }
+
+  /** Backward of one layer application: dOut (grad of hidden[a + 1]) → dIn (grad of hidden[a]). */
+  private static void layerBackward(
+      AlbertConfig c, FlatTensors p, FlatTensors g, String pre, Workspace ws, int a, Slice dOut, Slice dIn) {
+    Workspace.LayerActivations l = ws.layer(a);
+    int n = ws.batch * ws.seq, h = c.hiddenSize(), inter = c.intermediateSize();
+    int heads = c.numAttentionHeads();
+    long nh = (long) n * h;
+    Slice x = ws.hidden[a];
+    // full_layer_layer_norm: dRes = ∂/∂res2
+    LayerNorm.backward(ws.dRes, g.slice(pre + "full_layer_layer_norm.weight"), g.slice(pre + "full_layer_layer_norm.bias"),
+        dOut, l.res2, p.slice(pre + "full_layer_layer_norm.weight"), l.mean2, l.rstd2, n, h, false);
+    // res2 = ffn_output(act(ffn(attnOut))) + attnOut
+    Linear.backward(ws.dFfn, false, g.slice(pre + "ffn_output.weight"), g.slice(pre + "ffn_output.bias"),
+        ws.dRes, l.ffnAct, p.slice(pre + "ffn_output.weight"), n, inter, h);
+    Activations.backward(c.activation(), ws.dFfn, ws.dFfn, l.ffnPre, (long) n * inter);
+    ws.dTmp.copyFrom(ws.dRes);
+    Linear.backward(ws.dTmp, true, g.slice(pre + "ffn.weight"), g.slice(pre + "ffn.bias"),
+        ws.dFfn, l.attnOut, p.slice(pre + "ffn.weight"), n, h, inter);
+    // attention LayerNorm: dRes = ∂/∂res1, res1 = x + dropout(dense(ctx))
+    LayerNorm.backward(ws.dRes, g.slice(pre + "attention.LayerNorm.weight"), g.slice(pre + "attention.LayerNorm.bias"),
+        ws.dTmp, l.res1, p.slice(pre + "attention.LayerNorm.weight"), l.mean1, l.rstd1, n, h, false);
+    dIn.copyFrom(ws.dRes);
+    if (l.projDropMask != null) {
+      Elementwise.multiplyInPlace(ws.dRes, l.projDropMask, nh);
+    }
+    Linear.backward(ws.dCtx, false, g.slice(pre + "attention.dense.weight"), g.slice(pre + "attention.dense.bias"),
+        ws.dRes, l.ctx, p.slice(pre + "attention.dense.weight"), n, h, h);
+    Attention.backward(ws.dQ, ws.dK, ws.dV, ws.dCtx, l.probs, l.dropped, l.dropMask, l.q, l.k, l.v,
+        ws.dScores, ws.batch, ws.seq, heads, h / heads);
+    Linear.backward(dIn, true, g.slice(pre + "attention.query.weight"), g.slice(pre + "attention.query.bias"),
+        ws.dQ, x, p.slice(pre + "attention.query.weight"), n, h, h);
+    Linear.backward(dIn, true, g.slice(pre + "attention.key.weight"), g.slice(pre + "attention.key.bias"),
+        ws.dK, x, p.slice(pre + "attention.key.weight"), n, h, h);
+    Linear.backward(dIn, true, g.slice(pre + "attention.value.weight"), g.slice(pre + "attention.value.bias"),
+        ws.dV, x, p.slice(pre + "attention.value.weight"), n, h, h);
+  }
+}
