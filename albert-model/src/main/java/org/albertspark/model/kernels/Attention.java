@@ -8,7 +8,8 @@ import org.albertspark.model.tensor.Slice;
 /**
  * Multi-head scaled dot-product attention with an additive padding mask. Q, K, V and the context
  * stay in their [B·T, H] row layout; each head is a strided window (row stride H) handed to GEMM
- * directly, so no transposes or copies are made.
+ * directly, so no transposes or copies are made. GEMMs run head by head (BLAS threads them);
+ * the softmax passes between them run over all rows at once, split across cores.
  */
 public final class Attention {
 
@@ -33,27 +34,33 @@ public final class Attention {
     for (int b = 0; b < batch; b++) {
       for (int h = 0; h < heads; h++) {
         long qkv = (long) b * seq * hidden + (long) h * headDim;
-        long p = ((long) b * heads + h) * tt;
-        Blas.gemm(false, true, seq, seq, headDim, scale, q, qkv, hidden, k, qkv, hidden, 0f, probs, p, seq);
-        softmaxRows(probs, p, maskAdd, (long) b * seq, seq);
-        Slice used = probs;
-        if (dropMask != null) {
-          used = dropped;
-          for (long i = 0; i < tt; i++) {
-            dropped.set(p + i, probs.get(p + i) * dropMask.get(p + i));
-          }
-        }
-        Blas.gemm(false, false, seq, headDim, seq, 1f, used, p, seq, v, qkv, hidden, 0f, ctx, qkv, hidden);
+        Blas.gemm(false, true, seq, seq, headDim, scale, q, qkv, hidden, k, qkv, hidden, 0f,
+            probs, ((long) b * heads + h) * tt, seq);
+      }
+    }
+    Parallel.forRange(batch * heads * seq, 4L * seq,
+        (from, to) -> softmaxRows(probs, maskAdd, from, to, heads, seq));
+    Slice used = probs;
+    if (dropMask != null) {
+      Elementwise.multiply(dropped, probs, dropMask, (long) batch * heads * tt);
+      used = dropped;
+    }
+    for (int b = 0; b < batch; b++) {
+      for (int h = 0; h < heads; h++) {
+        long qkv = (long) b * seq * hidden + (long) h * headDim;
+        Blas.gemm(false, false, seq, headDim, seq, 1f, used, ((long) b * heads + h) * tt, seq,
+            v, qkv, hidden, 0f, ctx, qkv, hidden);
       }
     }
   }
 
-  /** In place: each of the seq rows at {@code p} becomes softmax(row + maskAdd[m..m+seq]). */
-  private static void softmaxRows(Slice s, long p, Slice maskAdd, long m, int seq) {
+  /** In place, rows [from, to) of [B·heads·T, T]: row ← softmax(row + maskAdd[b]). */
+  private static void softmaxRows(Slice s, Slice maskAdd, int from, int to, int heads, int seq) {
     ByteBuffer sb = Vec.buf(s), mb = Vec.buf(maskAdd);
     int bound = Vec.loopBound(seq);
-    for (int i = 0; i < seq; i++) {
-      long row = p + (long) i * seq;
+    for (int r = from; r < to; r++) {
+      long row = (long) r * seq;
+      long m = (long) (r / (heads * seq)) * seq;
       FloatVector mx = FloatVector.broadcast(Vec.S, Float.NEGATIVE_INFINITY);
       int j = 0;
       for (; j < bound; j += Vec.L) {
@@ -72,77 +79,85 @@ public final class Attention {
       FloatVector acc = FloatVector.zero(Vec.S);
       for (j = 0; j < bound; j += Vec.L) {
         int at = Vec.at(s, row + j);
-        FloatVector e = Vec.load(sb, at).sub(mv).lanewise(VectorOperators.EXP);
+        FloatVector e = VecMath.exp(Vec.load(sb, at).sub(mv));
         Vec.store(e, sb, at);
         acc = acc.add(e);
       }
-      float sum = acc.reduceLanes(VectorOperators.ADD);
+      float sum = VecMath.sum(acc);
       for (; j < seq; j++) {
         float e = (float) Math.exp(s.get(row + j) - max);
         s.set(row + j, e);
         sum += e;
       }
-      FloatVector inv = FloatVector.broadcast(Vec.S, 1f / sum);
+      float inv = 1f / sum;
+      FloatVector iv = FloatVector.broadcast(Vec.S, inv);
       for (j = 0; j < bound; j += Vec.L) {
         int at = Vec.at(s, row + j);
-        Vec.store(Vec.load(sb, at).mul(inv), sb, at);
+        Vec.store(Vec.load(sb, at).mul(iv), sb, at);
       }
-      float invs = 1f / sum;
       for (; j < seq; j++) {
-        s.set(row + j, s.get(row + j) * invs);
+        s.set(row + j, s.get(row + j) * inv);
       }
     }
   }
 
   /**
-   * Backward of {@link #forward}: writes dQ, dK, dV (overwriting) from dCtx. {@code scratch} holds
-   * at least T·T floats.
+   * Backward of {@link #forward}: writes dQ, dK, dV (overwriting) from dCtx. {@code dScores} is
+   * scratch of [B, heads, T, T].
    */
   public static void backward(
       Slice dq, Slice dk, Slice dv, Slice dCtx, Slice probs, Slice dropped, Slice dropMask,
-      Slice q, Slice k, Slice v, Slice scratch, int batch, int seq, int heads, int headDim) {
+      Slice q, Slice k, Slice v, Slice dScores, int batch, int seq, int heads, int headDim) {
     int hidden = heads * headDim;
     float scale = (float) (1.0 / Math.sqrt(headDim));
     long tt = (long) seq * seq;
-    ByteBuffer db = Vec.buf(scratch), pb = Vec.buf(probs);
-    int bound = Vec.loopBound(seq);
+    Slice used = dropMask == null ? probs : dropped;
+    // dV = P_usedᵀ dCtx ; dP = dCtx Vᵀ
     for (int b = 0; b < batch; b++) {
       for (int h = 0; h < heads; h++) {
         long qkv = (long) b * seq * hidden + (long) h * headDim;
         long p = ((long) b * heads + h) * tt;
-        Slice used = dropMask == null ? probs : dropped;
-        // dV = P_usedᵀ dCtx ; dP = dCtx Vᵀ
         Blas.gemm(true, false, seq, headDim, seq, 1f, used, p, seq, dCtx, qkv, hidden, 0f, dv, qkv, hidden);
-        Blas.gemm(false, true, seq, seq, headDim, 1f, dCtx, qkv, hidden, v, qkv, hidden, 0f, scratch, 0, seq);
-        if (dropMask != null) {
-          for (long i = 0; i < tt; i++) {
-            scratch.set(i, scratch.get(i) * dropMask.get(p + i));
-          }
-        }
-        // softmax backward in place: dS = P ⊙ (dP − Σ_j dP·P)
-        for (int i = 0; i < seq; i++) {
-          long row = (long) i * seq;
-          FloatVector acc = FloatVector.zero(Vec.S);
-          int j = 0;
-          for (; j < bound; j += Vec.L) {
-            acc = Vec.load(db, Vec.at(scratch, row + j)).fma(Vec.load(pb, Vec.at(probs, p + row + j)), acc);
-          }
-          float dot = acc.reduceLanes(VectorOperators.ADD);
-          for (; j < seq; j++) {
-            dot += scratch.get(row + j) * probs.get(p + row + j);
-          }
-          FloatVector dv2 = FloatVector.broadcast(Vec.S, dot);
-          for (j = 0; j < bound; j += Vec.L) {
-            int at = Vec.at(scratch, row + j);
-            Vec.store(Vec.load(db, at).sub(dv2).mul(Vec.load(pb, Vec.at(probs, p + row + j))), db, at);
-          }
-          for (; j < seq; j++) {
-            scratch.set(row + j, (scratch.get(row + j) - dot) * probs.get(p + row + j));
-          }
-        }
-        // dQ = scale · dS K ; dK = scale · dSᵀ Q
-        Blas.gemm(false, false, seq, headDim, seq, scale, scratch, 0, seq, k, qkv, hidden, 0f, dq, qkv, hidden);
-        Blas.gemm(true, false, seq, headDim, seq, scale, scratch, 0, seq, q, qkv, hidden, 0f, dk, qkv, hidden);
+        Blas.gemm(false, true, seq, seq, headDim, 1f, dCtx, qkv, hidden, v, qkv, hidden, 0f, dScores, p, seq);
+      }
+    }
+    if (dropMask != null) {
+      Elementwise.multiplyInPlace(dScores, dropMask, (long) batch * heads * tt);
+    }
+    Parallel.forRange(batch * heads * seq, 3L * seq, (from, to) -> softmaxBackwardRows(dScores, probs, from, to, seq));
+    // dQ = scale · dS K ; dK = scale · dSᵀ Q
+    for (int b = 0; b < batch; b++) {
+      for (int h = 0; h < heads; h++) {
+        long qkv = (long) b * seq * hidden + (long) h * headDim;
+        long p = ((long) b * heads + h) * tt;
+        Blas.gemm(false, false, seq, headDim, seq, scale, dScores, p, seq, k, qkv, hidden, 0f, dq, qkv, hidden);
+        Blas.gemm(true, false, seq, headDim, seq, scale, dScores, p, seq, q, qkv, hidden, 0f, dk, qkv, hidden);
+      }
+    }
+  }
+
+  /** In place over rows [from, to): dS = P ⊙ (dP − Σ_j dP·P). */
+  private static void softmaxBackwardRows(Slice d, Slice probs, int from, int to, int seq) {
+    ByteBuffer db = Vec.buf(d), pb = Vec.buf(probs);
+    int bound = Vec.loopBound(seq);
+    for (int r = from; r < to; r++) {
+      long row = (long) r * seq;
+      FloatVector acc = FloatVector.zero(Vec.S);
+      int j = 0;
+      for (; j < bound; j += Vec.L) {
+        acc = Vec.load(db, Vec.at(d, row + j)).fma(Vec.load(pb, Vec.at(probs, row + j)), acc);
+      }
+      float dot = VecMath.sum(acc);
+      for (; j < seq; j++) {
+        dot += d.get(row + j) * probs.get(row + j);
+      }
+      FloatVector dotv = FloatVector.broadcast(Vec.S, dot);
+      for (j = 0; j < bound; j += Vec.L) {
+        int at = Vec.at(d, row + j);
+        Vec.store(Vec.load(db, at).sub(dotv).mul(Vec.load(pb, Vec.at(probs, row + j))), db, at);
+      }
+      for (; j < seq; j++) {
+        d.set(row + j, (d.get(row + j) - dot) * probs.get(row + j));
       }
     }
   }

@@ -18,12 +18,18 @@ public final class CrossEntropy {
 
   /** Σ over counted rows of −log softmax(logits[r])[labels[r]]; logits[rows, classes]. */
   public static double lossSum(Slice logits, int[] labels, int rows, int classes) {
-    double sum = 0;
-    for (int r = 0; r < rows; r++) {
-      if (labels[r] != IGNORE) {
-        long row = (long) r * classes;
-        sum += logSumExp(logits, row, classes) - logits.get(row + labels[r]);
+    double[] perRow = new double[rows];
+    Parallel.forRange(rows, 2L * classes, (from, to) -> {
+      for (int r = from; r < to; r++) {
+        if (labels[r] != IGNORE) {
+          long row = (long) r * classes;
+          perRow[r] = logSumExp(logits, row, classes) - logits.get(row + labels[r]);
+        }
       }
+    });
+    double sum = 0; // summed in row order: the same result however the rows were split
+    for (double v : perRow) {
+      sum += v;
     }
     return sum;
   }
@@ -44,9 +50,13 @@ public final class CrossEntropy {
    * zero on ignored rows.
    */
   public static void gradientInPlace(Slice logits, int[] labels, int rows, int classes, float scale) {
+    Parallel.forRange(rows, 3L * classes, (from, to) -> gradientRows(logits, labels, from, to, classes, scale));
+  }
+
+  private static void gradientRows(Slice logits, int[] labels, int from, int to, int classes, float scale) {
     ByteBuffer lb = Vec.buf(logits);
     int bound = Vec.loopBound(classes);
-    for (int r = 0; r < rows; r++) {
+    for (int r = from; r < to; r++) {
       long row = (long) r * classes;
       if (labels[r] == IGNORE) {
         Elementwise.zero(logits.sub(row, classes));
@@ -57,7 +67,7 @@ public final class CrossEntropy {
       int c = 0;
       for (; c < bound; c += Vec.L) {
         int at = Vec.at(logits, row + c);
-        Vec.store(Vec.load(lb, at).sub(lv).lanewise(VectorOperators.EXP).mul(scale), lb, at);
+        Vec.store(VecMath.exp(Vec.load(lb, at).sub(lv)).mul(scale), lb, at);
       }
       for (; c < classes; c++) {
         logits.set(row + c, (float) Math.exp(logits.get(row + c) - lse) * scale);
@@ -82,9 +92,9 @@ public final class CrossEntropy {
     FloatVector mv = FloatVector.broadcast(Vec.S, max);
     FloatVector acc = FloatVector.zero(Vec.S);
     for (c = 0; c < bound; c += Vec.L) {
-      acc = acc.add(Vec.load(xb, Vec.at(x, row + c)).sub(mv).lanewise(VectorOperators.EXP));
+      acc = acc.add(VecMath.exp(Vec.load(xb, Vec.at(x, row + c)).sub(mv)));
     }
-    double sum = acc.reduceLanes(VectorOperators.ADD);
+    double sum = VecMath.sum(acc);
     for (; c < n; c++) {
       sum += Math.exp(x.get(row + c) - max);
     }

@@ -22,6 +22,7 @@ public final class Workspace {
   final boolean training;
   final boolean dropout;
   final int applications;
+  Profile profile; // null: not profiling
 
   // embeddings
   final Slice maskAdd; // [B, T] 0 or −max float
@@ -45,7 +46,7 @@ public final class Workspace {
   // gradient scratch (training only)
   final Slice dHiddenA, dHiddenB, dRes, dTmp, dCtx, dQ, dK, dV; // [N, H]
   final Slice dFfn; // [N, I]
-  final Slice dScores; // [T, T]
+  final Slice dScores; // [B, heads, T, T]
   final Slice dEmbA, dEmbB; // [N, E]
   final Slice dCls; // [B, H]
 
@@ -146,7 +147,7 @@ public final class Workspace {
     dK = training ? alloc((long) n * h) : null;
     dV = training ? alloc((long) n * h) : null;
     dFfn = training ? alloc((long) n * inter) : null;
-    dScores = training ? alloc((long) seq * seq) : null;
+    dScores = training ? alloc(scores) : null;
     dEmbA = training ? alloc((long) n * e) : null;
     dEmbB = training ? alloc((long) n * e) : null;
     dCls = training ? alloc((long) batch * h) : null;
@@ -158,6 +159,11 @@ public final class Workspace {
 
   LayerActivations layer(int application) {
     return layers[training ? application : 0];
+  }
+
+  /** Attaches a profile that every later pass on this workspace adds its timings to (null detaches). */
+  public void attachProfile(Profile p) {
+    this.profile = p;
   }
 
   public int batchSize() {

@@ -23,19 +23,8 @@ final class FixtureSupport {
     return dir;
   }
 
-  static int[] ints(SafeTensorsFile f, String name) throws IOException {
-    long[] l = f.longs(name);
-    int[] out = new int[l.length];
-    for (int i = 0; i < l.length; i++) {
-      out[i] = Math.toIntExact(l[i]);
-    }
-    return out;
-  }
 
   /** Reads the first {@code n} floats of a slice. */
-  static float[] read(Slice s, long n) {
-    return s.sub(0, n).toArray();
-  }
 
   /**
    * Float32 rounding rule: the reference is float64 rounded to float32, ours is float32 throughout.

@@ -11,6 +11,11 @@ import picocli.CommandLine.Command;
     description = "ALBERT on Apache Spark: prepare data, train, fine-tune, score, inspect.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      ForwardCommand.class,
+      TokenizeCommand.class,
+      BenchCommand.class,
+      TrainVocabCommand.class,
+      PrepCommand.class,
     })
 public final class AlbertCli implements Runnable {
 
@@ -27,6 +32,25 @@ public final class AlbertCli implements Runnable {
 
   /** The configured command line, shared by {@link #main} and the tests. */
   public static CommandLine newCommandLine() {
-    return new CommandLine(new AlbertCli()).setCaseInsensitiveEnumValuesAllowed(true);
+    return new CommandLine(new AlbertCli())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(AlbertCli::reportFailure);
+  }
+
+  /**
+   * A failed command prints one line naming what went wrong (exit 1); the stack trace only with
+   * ALBERT_DEBUG set, since users act on the message, not on the trace.
+   */
+  private static int reportFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    Throwable cause = e;
+    while (cause.getCause() != null && (cause.getMessage() == null || cause instanceof java.util.concurrent.ExecutionException)) {
+      cause = cause.getCause();
+    }
+    String what = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    cmd.getErr().println("albert " + cmd.getCommandName() + ": error: " + what);
+    if (System.getenv("ALBERT_DEBUG") != null) {
+      e.printStackTrace(cmd.getErr());
+    }
+    return 1;
   }
 }

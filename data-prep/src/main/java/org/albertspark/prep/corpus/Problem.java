@@ -1,0 +1,26 @@
+package org.albertspark.prep.corpus;
+
+import java.util.Locale;
+
+/** Why a document (or an unreadable file) could not be used; each is counted, never dropped silently. */
+public enum Problem {
+  /** No text (blank line in lines/jsonl/tsv, null or blank value). */
+  EMPTY,
+  /** Bytes that are not valid UTF-8 (with the default --on-invalid-utf8=skip). */
+  INVALID_UTF8,
+  /** NUL bytes: a binary file (counted once per file) or binary content in a document. */
+  BINARY,
+  /** A line longer than --max-line-bytes (or a parquet value longer than --max-document-bytes). */
+  TOO_LONG,
+  /** The file (or the rest of it) could not be read: I/O error, permissions, corrupt compression. */
+  UNREADABLE_FILE,
+  /** A jsonl line that is not a JSON object. */
+  INVALID_JSON,
+  /** The text field/column is missing or not a string. */
+  MISSING_FIELD;
+
+  /** The name used in manifests: lower case. */
+  public String key() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

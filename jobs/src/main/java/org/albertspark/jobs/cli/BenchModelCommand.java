@@ -1,0 +1,76 @@
+package org.albertspark.jobs.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.albertspark.model.bench.ModelBenchmark;
+import org.albertspark.model.config.Presets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code albert bench model}: GEMM rate, inference and training throughput, MFU, in one run. */
+@Command(
+    name = "model",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure, in one run: the machine's fp32 GEMM rate (sgemm [1024x768]x[768x3072]); inference "
+          + "(forward incl. the MLM head over every position) in sequences/s; a training step (forward + "
+          + "backward of MLM+SOP, gradient clipping, LAMB) in tokens/s. For each: model GFLOP/s "
+          + "(2 FLOPs per multiply-add of the matmuls; training = 3 x forward), the ratio to the measured "
+          + "GEMM rate (MFU), and peak resident memory. Randomly initialized weights, random ids.",
+      "Progress and a per-operation breakdown go to stderr; the table (or --json lines) to stdout."
+    })
+public final class BenchModelCommand implements Callable<Integer> {
+
+  @Option(names = "--preset", defaultValue = "albert-base-v2", paramLabel = "NAME",
+      description = "Model shape: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+      completionCandidates = PresetNames.class)
+  String preset;
+
+  @Option(names = "--seq", defaultValue = "128", paramLabel = "T", description = "Sequence length (default: ${DEFAULT-VALUE}).")
+  int seq;
+
+  @Option(names = "--inference-batch", defaultValue = "32", paramLabel = "B",
+      description = "Inference batch size (default: ${DEFAULT-VALUE}).")
+  int inferenceBatch;
+
+  @Option(names = "--train-batch", defaultValue = "8,32", split = ",", paramLabel = "B",
+      description = "Training batch sizes, comma-separated (default: ${DEFAULT-VALUE}).")
+  List<Integer> trainBatches;
+
+  @Option(names = "--iterations", defaultValue = "3", paramLabel = "N",
+      description = "Timed passes per measurement after one warm-up; the best is reported (default: ${DEFAULT-VALUE}).")
+  int iterations;
+
+  @Option(names = "--skip-inference", description = "Do not measure inference.")
+  boolean skipInference;
+
+  @Option(names = "--skip-training", description = "Do not measure training steps.")
+  boolean skipTraining;
+
+  @Option(names = "--json", description = "One JSON object per line (keys name, batch, seq, seq_per_s, "
+      + "tokens_per_s, model_gflops, gemm_gflops, mfu, peak_rss_mb) instead of the table.")
+  boolean json;
+
+  static final class PresetNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return Presets.NAMES.iterator();
+    }
+  }
+
+  @Override
+  public Integer call() {
+    if (seq <= 0 || inferenceBatch <= 0 || iterations <= 0 || trainBatches.stream().anyMatch(b -> b <= 0)) {
+      throw new IllegalArgumentException("--seq, --inference-batch, --train-batch and --iterations must be positive");
+    }
+    var options = new ModelBenchmark.Options(Presets.load(preset), seq, inferenceBatch, trainBatches,
+        iterations, !skipInference, !skipTraining);
+    var results = ModelBenchmark.run(options, System.err);
+    if (json) {
+      ModelBenchmark.printJson(results, System.out);
+    } else {
+      ModelBenchmark.printTable(results, System.out);
+    }
+    return 0;
+  }
+}
