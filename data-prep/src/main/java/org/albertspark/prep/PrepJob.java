@@ -191,7 +191,7 @@ public final class PrepJob {
     JavaRDD<TokenizedDocument> tokenized = docs.map(d -> {
       docsRead.add(1);
       return tokenize(d, tokenizer.get());
-    }).persist(StorageLevel.MEMORY_AND_DISK_SER());
+    }).persist(StorageLevel.DISK_ONLY()); // bounded memory: tokenized corpus on local disk, read twice
 
     try {
       // Stage 3: exact document counts

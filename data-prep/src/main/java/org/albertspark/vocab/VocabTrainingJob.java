@@ -82,6 +82,7 @@ public final class VocabTrainingJob {
     Configuration hconf = spark.sparkContext().hadoopConfiguration();
     Path out = new Path(s.output());
     FileSystem fs = out.getFileSystem(hconf);
+    fs.setWriteChecksum(false); // no .crc side files next to the model on local file systems
     if (fs.exists(out) && !s.overwrite()) {
       throw new IllegalArgumentException("output " + out + " exists (pass --overwrite to replace it)");
     }

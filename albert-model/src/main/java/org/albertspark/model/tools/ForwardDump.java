@@ -134,7 +134,11 @@ public final class ForwardDump {
     try (SafeTensorsFile inputs = SafeTensorsFile.open(inputsFile)) {
       batch = readBatch(inputs, model.head());
     }
-    Map<String, Tensor> all = run(model, batch, grads != null);
+    write(run(model, batch, grads != null), output, grads, model);
+  }
+
+  /** Writes activations and losses to {@code output}, gradients (when {@code grads} is not null) to {@code grads}. */
+  public static void write(Map<String, Tensor> all, Path output, Path grads, AlbertModel model) throws IOException {
     SafeTensorsWriter activations = new SafeTensorsWriter();
     SafeTensorsWriter gradients = new SafeTensorsWriter();
     for (Map.Entry<String, Tensor> e : all.entrySet()) {

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "ALBERT on Apache Spark: prepare data, train, fine-tune, score, inspect.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      InitModelCommand.class,
       ForwardCommand.class,
       TokenizeCommand.class,
       BenchCommand.class,

@@ -1,8 +1,17 @@
 package org.albertspark.jobs.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.albertspark.model.AlbertModel;
+import org.albertspark.model.io.ModelDirectory;
+import org.albertspark.model.nn.Batch;
 import org.albertspark.model.tools.ForwardDump;
+import org.albertspark.tokenizer.AlbertTokenizer;
+import org.albertspark.tokenizer.EncodedInput;
+import org.albertspark.tokenizer.SentencePieceModel;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,8 +35,18 @@ public final class ForwardCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory.")
   Path model;
 
-  @Option(names = "--inputs", required = true, paramLabel = "FILE", description = "Inputs (.safetensors).")
-  Path inputs;
+  static final class Source {
+    @Option(names = "--inputs", paramLabel = "FILE", description = "Inputs (.safetensors).")
+    Path inputs;
+
+    @Option(names = "--text", paramLabel = "TEXT", arity = "1..*",
+        description = "Texts to encode instead, one sequence each, with the model directory's "
+            + "spiece.model (ALBERT preprocessing, [CLS] text [SEP], padded to the longest).")
+    List<String> texts;
+  }
+
+  @ArgGroup(multiplicity = "1")
+  Source source;
 
   @Option(names = "--output", required = true, paramLabel = "FILE",
       description = "Where to write the activations and losses (.safetensors).")
@@ -40,8 +59,41 @@ public final class ForwardCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ForwardDump.dump(model, inputs, output, grads);
+    if (source.inputs != null) {
+      ForwardDump.dump(model, source.inputs, output, grads);
+    } else {
+      if (grads != null) {
+        throw new IllegalArgumentException("--grads needs labels: use --inputs");
+      }
+      AlbertModel loaded = ModelDirectory.load(model);
+      Path spm = ModelDirectory.spieceModel(model).orElseThrow(() -> new IllegalArgumentException(
+          model + " has no spiece.model to encode --text with"));
+      Batch batch = encode(new AlbertTokenizer(SentencePieceModel.load(spm)), source.texts,
+          loaded.config().maxPositionEmbeddings());
+      ForwardDump.write(ForwardDump.run(loaded, batch, false), output, null, loaded);
+    }
     System.err.println("wrote " + output + (grads == null ? "" : " and " + grads));
     return 0;
+  }
+
+  /** [CLS] text [SEP] per text, truncated to maxLength, padded to the longest. */
+  static Batch encode(AlbertTokenizer tokenizer, List<String> texts, int maxLength) {
+    List<EncodedInput> encoded = new ArrayList<>();
+    int seq = 0;
+    for (String text : texts) {
+      EncodedInput e = tokenizer.encode(text, null, maxLength, false);
+      encoded.add(e);
+      seq = Math.max(seq, e.inputIds().length);
+    }
+    int n = texts.size() * seq;
+    int[] ids = new int[n], types = new int[n], mask = new int[n];
+    java.util.Arrays.fill(ids, tokenizer.padId());
+    for (int b = 0; b < encoded.size(); b++) {
+      EncodedInput e = encoded.get(b);
+      System.arraycopy(e.inputIds(), 0, ids, b * seq, e.inputIds().length);
+      System.arraycopy(e.tokenTypeIds(), 0, types, b * seq, e.tokenTypeIds().length);
+      System.arraycopy(e.attentionMask(), 0, mask, b * seq, e.attentionMask().length);
+    }
+    return Batch.ofInputs(texts.size(), seq, ids, types, mask);
   }
 }
