@@ -67,8 +67,15 @@ public final class AlbertConfig {
     json.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
     ObjectNode out = JSON.createObjectNode();
     sorted.forEach(out::set);
+    // HF's json.dumps(indent=2, sort_keys=True): two-space indent, "key": value, one element per line
+    var indenter = new com.fasterxml.jackson.core.util.DefaultIndenter("  ", "\n");
+    var printer = new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
+        .withObjectIndenter(indenter)
+        .withArrayIndenter(indenter)
+        .withSeparators(com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+            .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER));
     try {
-      return JSON.writeValueAsString(out) + "\n";
+      return JSON.writer(printer).writeValueAsString(out) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
