@@ -39,20 +39,31 @@ public final class AlbertModel {
     ParameterLayout layout = ParameterLayout.of(config, head);
     FlatTensors p = FlatTensors.zeros(layout);
     SplittableRandom rng = new SplittableRandom(seed);
-    double std = config.initializerRange();
     for (ParameterLayout.Entry e : layout.entries()) {
-      var s = p.slice(e.name());
-      if (e.name().contains("LayerNorm") || e.name().contains("layer_norm")) {
-        s.fill(e.name().endsWith("weight") ? 1f : 0f);
-      } else if (e.name().endsWith("weight")) {
-        for (long i = 0; i < e.size(); i++) {
-          s.set(i, (float) (gaussian(rng) * std));
-        }
-      }
+      initialize(config, p, e, rng);
     }
-    int pad = config.padTokenId();
-    p.slice(ParameterLayout.WORD_EMBEDDINGS).sub((long) pad * config.embeddingSize(), config.embeddingSize()).fill(0f);
     return new AlbertModel(config, head, p);
+  }
+
+  /**
+   * Initializes one tensor as HF does: LayerNorm weight 1 and bias 0, other biases 0, weights
+   * ~ N(0, initializer_range), and the padding row of the word embeddings 0.
+   */
+  public static void initialize(AlbertConfig config, FlatTensors p, ParameterLayout.Entry e, SplittableRandom rng) {
+    var s = p.slice(e.name());
+    if (e.name().contains("LayerNorm") || e.name().contains("layer_norm")) {
+      s.fill(e.name().endsWith("weight") ? 1f : 0f);
+    } else if (e.name().endsWith("weight")) {
+      double std = config.initializerRange();
+      for (long i = 0; i < e.size(); i++) {
+        s.set(i, (float) (gaussian(rng) * std));
+      }
+      if (e.name().equals(ParameterLayout.WORD_EMBEDDINGS)) {
+        s.sub((long) config.padTokenId() * config.embeddingSize(), config.embeddingSize()).fill(0f);
+      }
+    } else {
+      s.fill(0f);
+    }
   }
 
   private static double gaussian(SplittableRandom rng) {

@@ -1,7 +1,7 @@
 package org.albertspark.model.bench;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,13 +88,14 @@ public final class ModelBenchmark {
   }
 
   /** Runs the benchmarks; writes progress and the per-operation breakdown of each step to {@code progress}. */
-  public static List<Result> run(Options o, PrintStream progress) {
+  public static List<Result> run(Options o, PrintWriter progress) {
     List<Result> results = new ArrayList<>();
     AlbertConfig c = o.config();
     progress.println("measuring fp32 GEMM [1024x768]x[768x3072] ...");
     double gemm = gemmGflops(1024, 768, 3072, 10);
     results.add(new Result("gemm_1024x768x3072", 0, 0, 0, 0, gemm, gemm, 1.0, peakRssMb()));
-    progress.printf("  %.1f GFLOP/s%n", gemm);
+    progress.printf("  %.1f GFLOP/s (BLAS threads: %d)%n", gemm, Blas.THREADS);
+    progress.flush();
     AlbertModel model = AlbertModel.initialize(c, Head.PRETRAINING, 42);
     double flopsPerToken = forwardFlopsPerToken(c, o.seq());
     if (o.inference()) {
@@ -111,6 +112,7 @@ public final class ModelBenchmark {
       double gflops = flopsPerToken * tokens / dt / 1e9;
       results.add(new Result("inference", bsz, o.seq(), bsz / dt, tokens / dt, gflops, gemm, gflops / gemm, peakRssMb()));
       progress.printf("  %.2f s/batch%n", dt);
+      progress.flush();
     }
     if (o.training()) {
       FlatTensors grads = FlatTensors.zeros(model.layout());
@@ -138,13 +140,14 @@ public final class ModelBenchmark {
         double gflops = 3 * flopsPerToken * tokens / dt / 1e9;
         results.add(new Result("train_step", bsz, o.seq(), bsz / dt, tokens / dt, gflops, gemm, gflops / gemm, peakRssMb()));
         progress.printf("  %.2f s/step%n", dt);
+        progress.flush();
       }
     }
     return results;
   }
 
   /** Per-operation share of a pass, averaged over the measured iterations. */
-  private static void printBreakdown(Profile profile, int iterations, double bestSeconds, PrintStream out) {
+  private static void printBreakdown(Profile profile, int iterations, double bestSeconds, PrintWriter out) {
     double total = 0;
     for (long ns : profile.nanos().values()) {
       total += ns / 1e9 / iterations;
@@ -209,7 +212,7 @@ public final class ModelBenchmark {
   }
 
   /** The human-readable table. */
-  public static void printTable(List<Result> results, PrintStream out) {
+  public static void printTable(List<Result> results, PrintWriter out) {
     out.printf("%-20s %5s %5s %10s %10s %12s %11s %6s %9s%n",
         "benchmark", "batch", "seq", "seq/s", "tokens/s", "model GF/s", "GEMM GF/s", "MFU", "peak RSS");
     for (Result r : results) {
@@ -220,7 +223,7 @@ public final class ModelBenchmark {
   }
 
   /** One JSON object per line. */
-  public static void printJson(List<Result> results, PrintStream out) {
+  public static void printJson(List<Result> results, PrintWriter out) {
     com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
     for (Result r : results) {
       try {

@@ -55,12 +55,25 @@ public final class ModelDirectory {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelDirectory.class);
+
+  /** Seed of freshly initialized heads, so that loading is deterministic. */
+  private static final long HEAD_INIT_SEED = 20191001L;
+
   private ModelDirectory() {}
 
   // ---------------------------------------------------------------- load
 
   /** Loads {@code dir}: the config, the head it names ({@link AlbertModel#headOf}), every weight. */
   public static AlbertModel load(Path dir) throws IOException {
+    return load(dir, null);
+  }
+
+  /**
+   * Loads {@code dir} with the given head (null: the one its config names), e.g. a pretrained
+   * checkpoint as the start of a classifier: a head the checkpoint lacks is freshly initialized.
+   */
+  public static AlbertModel load(Path dir, Head head) throws IOException {
     Path configFile = dir.resolve(CONFIG);
     if (!Files.isRegularFile(configFile)) {
       throw new NoSuchFileException(configFile.toString(), null,
@@ -79,7 +92,7 @@ public final class ModelDirectory {
       throw new NoSuchFileException(weights.toString(), null, "no " + WEIGHTS + hint);
     }
     try (SafeTensorsFile file = SafeTensorsFile.open(weights)) {
-      return load(file, config, AlbertModel.headOf(config));
+      return load(file, config, head == null ? AlbertModel.headOf(config) : head);
     }
   }
 
@@ -128,6 +141,14 @@ public final class ModelDirectory {
         missing.add(e.name());
       }
     }
+    // As HF's from_pretrained: a head the checkpoint does not carry at all (HF's albert-base-v2 is
+    // AlbertForMaskedLM, without the SOP head; a pretraining checkpoint has no classifier) is freshly
+    // initialized, and another head's tensors are left out, each with a warning. A partly present
+    // head or any encoder tensor missing stays an error.
+    List<String> newHeadTensors = wholeHeadsAbsent(layout, missing);
+    missing.removeAll(newHeadTensors);
+    List<String> otherHeads = unexpected.stream().filter(n -> isHeadTensor(bare ? withPrefix(n) : n)).toList();
+    unexpected.removeAll(otherHeads);
     if (!missing.isEmpty() || !unexpected.isEmpty() || !problems.isEmpty()) {
       throw new ModelLoadException(describe(file, config, head), missing, unexpected, problems);
     }
@@ -135,6 +156,16 @@ public final class ModelDirectory {
     FlatTensors params = FlatTensors.zeros(layout);
     for (Map.Entry<String, String> e : source.entrySet()) {
       file.readFloatsInto(e.getValue(), params.slice(e.getKey()));
+    }
+    if (!newHeadTensors.isEmpty()) {
+      LOG.warn("{}: initialized {} (not in the checkpoint; train them before use)", file.label(), newHeadTensors);
+      java.util.SplittableRandom rng = new java.util.SplittableRandom(HEAD_INIT_SEED);
+      for (String name : newHeadTensors) {
+        AlbertModel.initialize(config, params, layout.get(name), rng);
+      }
+    }
+    if (!otherHeads.isEmpty()) {
+      LOG.warn("{}: ignored {} (another head than {})", file.label(), otherHeads, head);
     }
     if (decoderWeight != null) {
       checkTied(file, decoderWeight, params.slice(ParameterLayout.WORD_EMBEDDINGS),
@@ -147,6 +178,24 @@ public final class ModelDirectory {
       throw new ModelLoadException(describe(file, config, head), List.of(), List.of(), problems);
     }
     return new AlbertModel(config, head, params);
+  }
+
+  /** Tensors on top of the encoder: the MLM, SOP and classification heads. */
+  private static boolean isHeadTensor(String name) {
+    return name.startsWith("predictions.") || name.startsWith("sop_classifier.") || name.startsWith("classifier.");
+  }
+
+  /** The missing tensors that make up whole heads (every tensor of that head missing). */
+  private static List<String> wholeHeadsAbsent(ParameterLayout layout, List<String> missing) {
+    List<String> out = new ArrayList<>();
+    for (String prefix : List.of("predictions.", "sop_classifier.", "classifier.")) {
+      List<String> all = layout.entries().stream().map(ParameterLayout.Entry::name)
+          .filter(n -> n.startsWith(prefix)).toList();
+      if (!all.isEmpty() && missing.containsAll(all)) {
+        out.addAll(all);
+      }
+    }
+    return out;
   }
 
   private static String describe(SafeTensorsFile file, AlbertConfig config, Head head) {

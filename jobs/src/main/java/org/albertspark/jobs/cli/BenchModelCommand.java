@@ -1,9 +1,14 @@
 package org.albertspark.jobs.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.albertspark.model.bench.ModelBenchmark;
+import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.config.Presets;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,10 +26,16 @@ import picocli.CommandLine.Option;
     })
 public final class BenchModelCommand implements Callable<Integer> {
 
+  @Spec CommandSpec spec;
+
   @Option(names = "--preset", defaultValue = "albert-base-v2", paramLabel = "NAME",
       description = "Model shape: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
       completionCandidates = PresetNames.class)
   String preset;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Model shape from a HuggingFace config.json instead of --preset.")
+  Path config;
 
   @Option(names = "--seq", defaultValue = "128", paramLabel = "T", description = "Sequence length (default: ${DEFAULT-VALUE}).")
   int seq;
@@ -59,18 +70,21 @@ public final class BenchModelCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     if (seq <= 0 || inferenceBatch <= 0 || iterations <= 0 || trainBatches.stream().anyMatch(b -> b <= 0)) {
       throw new IllegalArgumentException("--seq, --inference-batch, --train-batch and --iterations must be positive");
     }
-    var options = new ModelBenchmark.Options(Presets.load(preset), seq, inferenceBatch, trainBatches,
+    AlbertConfig shape = config != null ? AlbertConfig.read(config) : Presets.load(preset);
+    var options = new ModelBenchmark.Options(shape, seq, inferenceBatch, trainBatches,
         iterations, !skipInference, !skipTraining);
-    var results = ModelBenchmark.run(options, System.err);
+    PrintWriter out = spec.commandLine().getOut();
+    var results = ModelBenchmark.run(options, spec.commandLine().getErr());
     if (json) {
-      ModelBenchmark.printJson(results, System.out);
+      ModelBenchmark.printJson(results, out);
     } else {
-      ModelBenchmark.printTable(results, System.out);
+      ModelBenchmark.printTable(results, out);
     }
+    out.flush();
     return 0;
   }
 }

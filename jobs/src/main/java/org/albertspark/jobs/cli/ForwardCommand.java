@@ -12,6 +12,8 @@ import org.albertspark.tokenizer.AlbertTokenizer;
 import org.albertspark.tokenizer.EncodedInput;
 import org.albertspark.tokenizer.SentencePieceModel;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,6 +33,8 @@ import picocli.CommandLine.Option;
       "Use it to check an imported checkpoint against another implementation."
     })
 public final class ForwardCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory.")
   Path model;
@@ -72,7 +76,7 @@ public final class ForwardCommand implements Callable<Integer> {
           loaded.config().maxPositionEmbeddings());
       ForwardDump.write(ForwardDump.run(loaded, batch, false), output, null, loaded);
     }
-    System.err.println("wrote " + output + (grads == null ? "" : " and " + grads));
+    spec.commandLine().getErr().println("wrote " + output + (grads == null ? "" : " and " + grads));
     return 0;
   }
 

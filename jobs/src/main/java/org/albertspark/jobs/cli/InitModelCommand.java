@@ -12,6 +12,8 @@ import org.albertspark.model.config.Presets;
 import org.albertspark.model.io.ModelDirectory;
 import org.albertspark.tokenizer.SentencePieceModel;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,6 +28,8 @@ import picocli.CommandLine.Option;
           + "SentencePiece model and the model file is copied in as spiece.model."
     })
 public final class InitModelCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   static final class Shape {
     @Option(names = "--preset", paramLabel = "NAME",
@@ -72,7 +76,7 @@ public final class InitModelCommand implements Callable<Integer> {
       provenance.put("spm_model", spmModel.getFileName().toString());
     }
     ModelDirectory.save(output, model, spmModel, provenance);
-    System.out.printf("wrote %s: %s, %,d parameters%n", output, String.join(", ", config.architectures()),
+    spec.commandLine().getOut().printf("wrote %s: %s, %,d parameters%n", output, String.join(", ", config.architectures()),
         model.layout().totalSize());
     return 0;
   }
