@@ -2,7 +2,9 @@ package org.albertspark.prep;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.albertspark.prep.mask.VocabInfo;
 import org.albertspark.prep.util.Hashing;
 import org.albertspark.tokenizer.AlbertTokenizer;
@@ -11,12 +13,21 @@ import org.albertspark.tokenizer.SentencePieceModel;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * SentencePiece tokenizers for prep, loaded once per JVM: a static cache keyed by the sha256 of
- * the model bytes, filled from a broadcast (the bytes travel once per executor, the model is parsed
- * once per executor JVM, never per record or task).
+ * SentencePiece tokenizers for prep, loaded once per JVM: a cache keyed by the sha256 of the model
+ * bytes, filled from a broadcast (the bytes travel once per executor, the model is parsed once per
+ * executor JVM, never per record or task). The one piece of JVM-wide state in the project, on
+ * purpose: Spark gives tasks no per-executor object to hang it on. Its entries are immutable and it
+ * holds at most {@link #MAX_MODELS} models (least recently used go first).
  */
 public final class SpmTokenizers {
-  private static final ConcurrentHashMap<String, PrepTokenizer> CACHE = new ConcurrentHashMap<>();
+  static final int MAX_MODELS = 4;
+  private static final Map<String, PrepTokenizer> CACHE = Collections.synchronizedMap(
+      new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PrepTokenizer> eldest) {
+          return size() > MAX_MODELS;
+        }
+      });
 
   private SpmTokenizers() {}
 

@@ -42,21 +42,36 @@ public final class AlbertTokenizer {
     this.model = model;
     this.doLowerCase = doLowerCase;
     this.keepAccents = keepAccents;
-    this.clsId = model.pieceToId("[CLS]");
-    this.sepId = model.pieceToId("[SEP]");
-    this.maskId = model.pieceToId("[MASK]");
-    this.padId = model.pieceToId("<pad>");
-    this.unkId = model.pieceToId("<unk>");
+    this.clsId = idOrAbsent(model, "[CLS]");
+    this.sepId = idOrAbsent(model, "[SEP]");
+    this.maskId = idOrAbsent(model, "[MASK]");
+    this.padId = idOrAbsent(model, "<pad>");
+    this.unkId = model.unkId();
+  }
+
+  /** The piece's id, or −1 when the model lacks it (pieceToId would answer unk's id). */
+  private static int idOrAbsent(SentencePieceModel model, String piece) {
+    int id = model.pieceToId(piece);
+    return id >= 0 && id < model.size() && piece.equals(model.idToPiece(id)) ? id : -1;
+  }
+
+  /** A special token's id; a clear error where the vocabulary lacks it, never a silent {@code <unk>}. */
+  private static int require(int id, String piece) {
+    if (id < 0) {
+      throw new IllegalStateException("the SentencePiece model has no " + piece + " piece, which ALBERT's"
+          + " input format needs (train the vocabulary with it as a control or user-defined symbol)");
+    }
+    return id;
   }
 
   public SentencePieceModel model() {
     return model;
   }
 
-  public int clsId() { return clsId; }
-  public int sepId() { return sepId; }
-  public int maskId() { return maskId; }
-  public int padId() { return padId; }
+  public int clsId() { return require(clsId, "[CLS]"); }
+  public int sepId() { return require(sepId, "[SEP]"); }
+  public int maskId() { return require(maskId, "[MASK]"); }
+  public int padId() { return require(padId, "<pad>"); }
   public int unkId() { return unkId; }
 
   // ------------------------------------------------------------------ preprocessing

@@ -225,10 +225,12 @@ public final class SentencePieceModel {
   }
 
   public boolean isControl(int id) {
+    checkId(id);
     return types[id] == PieceType.CONTROL;
   }
 
   public boolean isUnknown(int id) {
+    checkId(id);
     return types[id] == PieceType.UNKNOWN;
   }
 

@@ -16,7 +16,7 @@ import org.albertspark.tokenizer.TrainerSpec;
  */
 public final class VocabModelWriter {
   /** What the trainer_spec records about the run besides the options. */
-  public record RunInfo(List<String> inputs, String modelPrefix, String inputFormat, int numThreads) {}
+  public record RunInfo(List<String> inputs, String modelPrefix, String inputFormat) {}
 
   private VocabModelWriter() {}
 
@@ -76,7 +76,7 @@ public final class VocabModelWriter {
     r.setInt(TrainerSpec.INPUT_SENTENCE_SIZE, 0); // every sentence is used
     r.setInt(TrainerSpec.SEED_SENTENCEPIECE_SIZE, o.seedSentencepieceSize);
     r.setFloat(TrainerSpec.SHRINKING_FACTOR, o.shrinkingFactor);
-    r.setInt(TrainerSpec.NUM_THREADS, run.numThreads());
+    // num_threads is left out: it would make the model bytes depend on the machine's core count
     r.setInt(TrainerSpec.NUM_SUB_ITERATIONS, o.numSubIterations);
     r.setInt(TrainerSpec.MAX_SENTENCE_LENGTH, Integer.MAX_VALUE); // no sentence is skipped for length
     r.setBool(TrainerSpec.SHUFFLE_INPUT_SENTENCE, false);

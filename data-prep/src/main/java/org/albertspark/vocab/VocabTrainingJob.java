@@ -110,7 +110,7 @@ public final class VocabTrainingJob {
     TrainedVocab vocab = new UnigramTrainer(s.trainer(), progress).train(wc.table());
     String prefix = s.output().endsWith(".model") ? s.output().substring(0, s.output().length() - 6) : s.output();
     ModelProto model = VocabModelWriter.build(vocab, s.trainer(),
-        new VocabModelWriter.RunInfo(s.inputs(), prefix, s.format().name().toLowerCase(), s.trainer().numThreads()));
+        new VocabModelWriter.RunInfo(s.inputs(), prefix, s.format().name().toLowerCase()));
     double trainSecs = (System.nanoTime() - t1) / 1e9;
     byte[] bytes = model.toBytes();
     SentencePieceModel.fromBytes(bytes); // the model must load in the tokenizer before it is written

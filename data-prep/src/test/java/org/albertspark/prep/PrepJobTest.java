@@ -22,6 +22,7 @@ import org.albertspark.prep.corpus.CorpusReader;
 import org.albertspark.prep.instance.InstanceConfig;
 import org.albertspark.prep.mask.DynamicMasker;
 import org.albertspark.prep.mask.MaskingConfig;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -215,6 +216,35 @@ class PrepJobTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> runFake(config(corpus, tmp.resolve("badout"), 1, 0, false, 1)));
     assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+  }
+
+  @Test
+  void corruptParquetFilesAreCountedAsUnreadableAndTheRestIsUsed() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("pq"));
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 30; i++) texts.add("First sentence number " + i + " here. Then a second one. And a third.");
+    Path written = tmp.resolve("pq-write");
+    spark.createDataset(texts, Encoders.STRING()).toDF("text").coalesce(1).write().parquet(written.toString());
+    Path part;
+    try (var files = Files.list(written)) {
+      part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    byte[] good = Files.readAllBytes(part);
+    Files.write(dir.resolve("good.parquet"), good);
+    Files.write(dir.resolve("truncated.parquet"), java.util.Arrays.copyOf(good, good.length / 2));
+    Files.writeString(dir.resolve("notes.txt"), "not parquet at all\n");
+
+    PrepConfig cfg = new PrepConfig(List.of(dir.toString()), CorpusOptions.of(CorpusFormat.PARQUET),
+        "fake.model", tmp.resolve("pq-out").toString(), false, new InstanceConfig(64, 0.1, false),
+        MaskingConfig.DEFAULT, 1, 12345, 2, false, 500, 0, 100);
+    JsonNode docs = runFake(cfg).manifest().path("documents");
+    assertEquals(2, docs.path("skipped").path("unreadable_file").asLong(), docs.toString());
+    assertEquals(30, docs.path("used").asLong(), docs.toString());
+    assertEquals(32, docs.path("in").asLong(), docs.toString());
+    assertEquals(docs.path("in").asLong(), docs.path("used").asLong() + docs.path("skipped_total").asLong());
+    String unreadable = docs.path("unreadable_files").toString();
+    assertTrue(unreadable.contains("truncated.parquet") && unreadable.contains("notes.txt"), unreadable);
+    assertFalse(unreadable.contains("good.parquet"), unreadable);
   }
 
   @Test

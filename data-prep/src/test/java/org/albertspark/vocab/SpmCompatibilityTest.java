@@ -51,7 +51,7 @@ class SpmCompatibilityTest {
     TrainedVocab v = new UnigramTrainer(o, s -> {}).train(WordTable.of(UnigramTrainerTest.countWords(lines, o), o));
     Path model = dir.resolve("p.model");
     Files.write(model, VocabModelWriter.build(v, o,
-        new VocabModelWriter.RunInfo(List.of("austen-persuasion.txt"), "p", "text", 2)).toBytes());
+        new VocabModelWriter.RunInfo(List.of("austen-persuasion.txt"), "p", "text")).toBytes());
 
     SentencePieceModel m = SentencePieceModel.load(model);
     AlbertTokenizer albert = new AlbertTokenizer(m);

@@ -67,7 +67,7 @@ class UnigramTrainerTest {
 
   static byte[] train(Map<String, Long> words, UnigramTrainerOptions o) {
     TrainedVocab v = new UnigramTrainer(o, s -> {}).train(WordTable.of(words, o));
-    return VocabModelWriter.build(v, o, new VocabModelWriter.RunInfo(List.of("mem"), "mem", "text", 1)).toBytes();
+    return VocabModelWriter.build(v, o, new VocabModelWriter.RunInfo(List.of("mem"), "mem", "text")).toBytes();
   }
 
   @Test

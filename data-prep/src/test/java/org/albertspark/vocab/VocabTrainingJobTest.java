@@ -44,7 +44,7 @@ class VocabTrainingJobTest {
   static byte[] trainFrom(List<String> lines, int partitions, VocabTrainingJob.Settings s, List<String> log) {
     var wc = VocabTrainingJob.countWords(jsc.parallelize(lines, partitions), s, log::add);
     TrainedVocab v = new UnigramTrainer(s.trainer(), log::add).train(wc.table());
-    return VocabModelWriter.build(v, s.trainer(), new VocabModelWriter.RunInfo(List.of("x"), "x", "text", 2)).toBytes();
+    return VocabModelWriter.build(v, s.trainer(), new VocabModelWriter.RunInfo(List.of("x"), "x", "text")).toBytes();
   }
 
   @Test

@@ -396,18 +396,9 @@ public final class SafeTensorsFile implements Closeable {
           + ", not an integer or bool type");
     }
     long[] out = new long[heapLength(t)];
-    int size = t.dtype().size();
-    ByteBuffer buf = ByteBuffer.allocate(chunkBytes(size)).order(ByteOrder.LITTLE_ENDIAN);
-    long filePos = dataStart + t.begin();
-    long remaining = t.byteLength();
-    int idx = 0;
-    while (remaining > 0) {
-      int len = (int) Math.min(buf.capacity(), remaining);
-      buf.clear().limit(len);
-      readFully(buf, filePos);
-      buf.flip();
-      int count = len / size;
-      for (int i = 0; i < count; i++, idx++) {
+    readChunks(t, (from, buf, count) -> {
+      for (int i = 0; i < count; i++) {
+        int idx = (int) from + i;
         out[idx] = switch (t.dtype()) {
           case I64 -> buf.getLong();
           case U64 -> {
@@ -435,9 +426,7 @@ public final class SafeTensorsFile implements Closeable {
           default -> throw new IllegalStateException(t.dtype().toString());
         };
       }
-      filePos += len;
-      remaining -= len;
-    }
+    });
     return out;
   }
 
@@ -455,18 +444,8 @@ public final class SafeTensorsFile implements Closeable {
   }
 
   private void streamFloats(TensorInfo t, FloatSink sink) throws IOException {
-    int size = t.dtype().size();
-    ByteBuffer buf = ByteBuffer.allocate(chunkBytes(size)).order(ByteOrder.LITTLE_ENDIAN);
-    float[] vals = new float[buf.capacity() / size];
-    long filePos = dataStart + t.begin();
-    long remaining = t.byteLength();
-    long element = 0;
-    while (remaining > 0) {
-      int len = (int) Math.min(buf.capacity(), remaining);
-      buf.clear().limit(len);
-      readFully(buf, filePos);
-      buf.flip();
-      int count = len / size;
+    float[] vals = new float[chunkBytes(t.dtype().size()) / t.dtype().size()];
+    readChunks(t, (from, buf, count) -> {
       switch (t.dtype()) {
         case F32 -> buf.asFloatBuffer().get(vals, 0, count);
         case F64 -> {
@@ -480,7 +459,33 @@ public final class SafeTensorsFile implements Closeable {
         }
         default -> throw new IllegalStateException(t.dtype().toString());
       }
-      sink.accept(element, vals, count);
+      sink.accept(from, vals, count);
+    });
+  }
+
+  /** Receives one chunk of a tensor: {@code count} whole elements in {@code buf}, ready to read. */
+  @FunctionalInterface
+  private interface ChunkSink {
+    void accept(long fromElement, ByteBuffer buf, int count) throws IOException;
+  }
+
+  /**
+   * Reads tensor {@code t}'s bytes in chunks of whole elements (at most {@link #CHUNK_BYTES}) into one
+   * reused little-endian buffer, handing each to {@code sink}.
+   */
+  private void readChunks(TensorInfo t, ChunkSink sink) throws IOException {
+    int size = t.dtype().size();
+    ByteBuffer buf = ByteBuffer.allocate(chunkBytes(size)).order(ByteOrder.LITTLE_ENDIAN);
+    long filePos = dataStart + t.begin();
+    long remaining = t.byteLength();
+    long element = 0;
+    while (remaining > 0) {
+      int len = (int) Math.min(buf.capacity(), remaining);
+      buf.clear().limit(len);
+      readFully(buf, filePos);
+      buf.flip();
+      int count = len / size;
+      sink.accept(element, buf, count);
       element += count;
       filePos += len;
       remaining -= len;

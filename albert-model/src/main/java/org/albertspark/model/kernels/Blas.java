@@ -15,12 +15,13 @@ import org.bytedeco.openblas.global.openblas_nolapack;
 public final class Blas {
 
   /**
-   * Threads BLAS may use: system property {@code albert.blas.threads}, else every available core.
-   * Set explicitly because OpenBLAS, loaded through ND4J, otherwise ran our GEMMs on one thread
-   * (measured: 195 vs 393 GFLOP/s on 2 cores). A Spark executor running several tasks at once
-   * sets it to cores per task.
+   * Threads one model pass may use, for BLAS and for the kernels between GEMMs: system property
+   * {@code albert.threads}, else every available core. Set explicitly because OpenBLAS, loaded
+   * through ND4J, otherwise ran our GEMMs on one thread (measured: 195 vs 393 GFLOP/s on 2 cores).
+   * An executor running several tasks at once sets it to its cores per task, or the tasks'
+   * threads oversubscribe the cores.
    */
-  public static final int THREADS = Integer.getInteger("albert.blas.threads", Runtime.getRuntime().availableProcessors());
+  public static final int THREADS = Math.max(1, Integer.getInteger("albert.threads", Runtime.getRuntime().availableProcessors()));
 
   static {
     org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(THREADS);

@@ -4,8 +4,8 @@ import java.util.stream.IntStream;
 
 /**
  * Splits a loop over [0, n) into contiguous chunks run on the calling thread and the common
- * fork-join pool. The BLAS calls already use every core; without this the plain-Java kernels
- * between them would run on one core while the others idle.
+ * fork-join pool, at most {@link Blas#THREADS} of them. The BLAS calls already use that many cores;
+ * without this the plain-Java kernels between them would run on one core while the others idle.
  */
 final class Parallel {
 
@@ -23,7 +23,7 @@ final class Parallel {
    * many chunks are worth it.
    */
   static void forRange(int n, long workPerItem, RangeBody body) {
-    int threads = Runtime.getRuntime().availableProcessors();
+    int threads = Blas.THREADS;
     long chunksByWork = Math.max(1, (long) n * Math.max(1, workPerItem) / MIN_WORK_PER_CHUNK);
     int chunks = (int) Math.min(Math.min(threads, chunksByWork), Math.max(1, n));
     if (chunks <= 1) {

@@ -24,6 +24,8 @@ abstract class AdamFamily implements Optimizer {
   protected final FlatTensors m;
   protected final FlatTensors v;
   protected long steps;
+  /** The config's settings as the float kernels take them: b1, 1 - b1, b2, 1 - b2 and epsilon. */
+  protected final float b1, c1, b2, c2, eps;
 
   protected AdamFamily(ParameterLayout layout, OptimizerConfig config) {
     this.layout = Objects.requireNonNull(layout, "layout");
@@ -35,6 +37,16 @@ abstract class AdamFamily implements Optimizer {
     }
     this.m = FlatTensors.zeros(layout);
     this.v = FlatTensors.zeros(layout);
+    this.b1 = (float) config.beta1();
+    this.c1 = (float) (1 - config.beta1());
+    this.b2 = (float) config.beta2();
+    this.c2 = (float) (1 - config.beta2());
+    this.eps = (float) config.epsilon();
+  }
+
+  /** Tensor {@code index}'s weight decay rate as a float: the config's, or 0 where it does not apply. */
+  protected final float decayRate(int index) {
+    return decays[index] ? (float) config.weightDecay() : 0f;
   }
 
   /** Whether weight decay applies to tensor {@code name}. */

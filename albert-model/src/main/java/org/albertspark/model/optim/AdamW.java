@@ -36,11 +36,8 @@ public final class AdamW extends AdamFamily {
     final double bc1 = 1 - Math.pow(config.beta1(), t);
     final double bc2 = 1 - Math.pow(config.beta2(), t);
     final float decay = decays[index] ? (float) (1 - lr * config.weightDecay()) : 1f;
-    final float w1 = (float) (1 - config.beta1());
-    final float b2 = (float) config.beta2(), c2 = (float) (1 - config.beta2());
     final float bc2Sqrt = (float) Math.sqrt(bc2);
-    final float eps = (float) config.epsilon();
     final float negStep = (float) -(lr / bc1);
-    OptimKernels.torchAdamW(p, g, m, v, from, to, decay, w1, b2, c2, bc2Sqrt, eps, negStep);
+    OptimKernels.torchAdamW(p, g, m, v, from, to, decay, c1, b2, c2, bc2Sqrt, eps, negStep);
   }
 }

@@ -59,10 +59,7 @@ public final class Lamb extends AdamFamily {
   @Override
   protected void update(
       int index, ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int to, double lr) {
-    final float b1 = (float) config.beta1(), c1 = (float) (1 - config.beta1());
-    final float b2 = (float) config.beta2(), c2 = (float) (1 - config.beta2());
-    final float eps = (float) config.epsilon();
-    final float wd = decays[index] ? (float) config.weightDecay() : 0f;
+    final float wd = decayRate(index);
     if (!adapts[index]) {
       // No trust ratio: one fused pass.
       OptimKernels.albertAdam(p, g, m, v, from, to, b1, c1, b2, c2, eps, wd, (float) lr);

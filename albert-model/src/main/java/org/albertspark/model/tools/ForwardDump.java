@@ -30,8 +30,13 @@ public final class ForwardDump {
 
   private ForwardDump() {}
 
-  /** Reads the batch: I64 or I32 input_ids [B, T]; token_type_ids, attention_mask and labels optional. */
-  public static Batch readBatch(SafeTensorsFile inputs, Head head) throws IOException {
+  /**
+   * Reads the batch: input_ids [B, T]; token_type_ids, attention_mask and labels optional. Integer
+   * tensors of any width are accepted, and so are floating-point ones holding whole numbers (masks
+   * are often saved as F32); a fractional value is an error, never silently ignored. A float
+   * {@code labels} tensor of a one-label classifier is the regression target.
+   */
+  public static Batch readBatch(SafeTensorsFile inputs, Head head, int numLabels) throws IOException {
     if (!inputs.contains("input_ids")) {
       throw new IllegalArgumentException(inputs.label() + " has no input_ids tensor");
     }
@@ -40,21 +45,34 @@ public final class ForwardDump {
       throw new IllegalArgumentException("input_ids must be [batch, seq], got " + java.util.Arrays.toString(shape));
     }
     int bsz = Math.toIntExact(shape[0]), t = Math.toIntExact(shape[1]);
-    boolean cls = head == Head.SEQUENCE_CLASSIFICATION;
+    if (head == Head.PRETRAINING) {
+      return new Batch(bsz, t, ints(inputs, "input_ids"), optional(inputs, "token_type_ids"),
+          optional(inputs, "attention_mask"), optional(inputs, "mlm_labels"), optional(inputs, "sop_labels"),
+          null, null);
+    }
+    boolean regression = numLabels == 1 && inputs.contains("labels");
     return new Batch(bsz, t, ints(inputs, "input_ids"), optional(inputs, "token_type_ids"),
-        optional(inputs, "attention_mask"), cls ? null : optional(inputs, "mlm_labels"),
-        cls ? null : optional(inputs, "sop_labels"), cls ? optional(inputs, "labels") : null,
-        cls && inputs.contains("labels") && inputs.info("labels").dtype().isFloatingPoint()
-            ? inputs.floats("labels") : null);
+        optional(inputs, "attention_mask"), null, null, regression ? null : optional(inputs, "labels"),
+        regression ? inputs.floats("labels") : null);
   }
 
   private static int[] optional(SafeTensorsFile f, String name) throws IOException {
-    return f.contains(name) && !f.info(name).dtype().isFloatingPoint() ? ints(f, name) : null;
+    return f.contains(name) ? ints(f, name) : null;
   }
 
   private static int[] ints(SafeTensorsFile f, String name) throws IOException {
+    int[] out = new int[Math.toIntExact(f.info(name).numElements())];
+    if (f.info(name).dtype().isFloatingPoint()) {
+      float[] values = f.floats(name);
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] != Math.rint(values[i]) || Math.abs(values[i]) > 1 << 24) {
+          throw new IllegalArgumentException(name + "[" + i + "] = " + values[i] + " is not a whole number");
+        }
+        out[i] = (int) values[i];
+      }
+      return out;
+    }
     long[] values = f.longs(name);
-    int[] out = new int[values.length];
     for (int i = 0; i < values.length; i++) {
       if (values[i] < Integer.MIN_VALUE || values[i] > Integer.MAX_VALUE) {
         throw new IllegalArgumentException(name + "[" + i + "] = " + values[i] + " does not fit an int");
@@ -132,7 +150,7 @@ public final class ForwardDump {
     AlbertModel model = org.albertspark.model.io.ModelDirectory.load(modelDir);
     Batch batch;
     try (SafeTensorsFile inputs = SafeTensorsFile.open(inputsFile)) {
-      batch = readBatch(inputs, model.head());
+      batch = readBatch(inputs, model.head(), model.config().numLabels());
     }
     write(run(model, batch, grads != null), output, grads, model);
   }

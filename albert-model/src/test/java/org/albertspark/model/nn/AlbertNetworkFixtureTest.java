@@ -27,7 +27,7 @@ class AlbertNetworkFixtureTest {
     AlbertModel model = ModelDirectory.load(dir);
     Map<String, ForwardDump.Tensor> actual;
     try (SafeTensorsFile in = SafeTensorsFile.open(dir.resolve("inputs.safetensors"))) {
-      actual = ForwardDump.run(model, ForwardDump.readBatch(in, model.head()), true);
+      actual = ForwardDump.run(model, ForwardDump.readBatch(in, model.head(), model.config().numLabels()), true);
     }
     List<String> failures = new ArrayList<>();
     StringBuilder report = new StringBuilder(name + ": worst error / allowed\n");

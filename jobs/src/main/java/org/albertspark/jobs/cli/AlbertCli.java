@@ -48,6 +48,9 @@ public final class AlbertCli implements Runnable {
       cause = cause.getCause();
     }
     String what = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    if (cause instanceof java.nio.file.NoSuchFileException n && n.getReason() == null) {
+      what = "no such file: " + what;
+    }
     cmd.getErr().println("albert " + cmd.getCommandName() + ": error: " + what);
     if (System.getenv("ALBERT_DEBUG") != null) {
       e.printStackTrace(cmd.getErr());

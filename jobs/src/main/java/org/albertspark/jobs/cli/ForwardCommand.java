@@ -45,7 +45,8 @@ public final class ForwardCommand implements Callable<Integer> {
 
     @Option(names = "--text", paramLabel = "TEXT", arity = "1..*",
         description = "Texts to encode instead, one sequence each, with the model directory's "
-            + "spiece.model (ALBERT preprocessing, [CLS] text [SEP], padded to the longest).")
+            + "spiece.model (ALBERT preprocessing, [CLS] text [SEP], cut to max_position_embeddings "
+            + "tokens, padded to the longest).")
     List<String> texts;
   }
 

@@ -5,18 +5,16 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.albertspark.prep.PrepConfig;
 import org.albertspark.prep.PrepJob;
-import org.albertspark.prep.corpus.CorpusFormat;
 import org.albertspark.prep.corpus.CorpusOptions;
 import org.albertspark.prep.instance.InstanceConfig;
 import org.albertspark.prep.mask.MaskingConfig;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code albert prep}: raw text to masked, sentence-order ALBERT pretraining shards. */
@@ -40,22 +38,7 @@ public final class PrepCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--input", required = true, split = ",", paramLabel = "PATH",
-      description = "Input files, directories (recursive; names starting with _ or . skipped) or globs on any "
-          + "Hadoop file system (file://, hdfs://, s3a://); repeatable or comma-separated; .gz/.bz2 are "
-          + "decompressed.")
-  List<String> inputs = new ArrayList<>();
-
-  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
-      description = "text: one sentence per line, blank line between documents (BERT convention); lines: one "
-          + "document per line; jsonl: a string field per line; tsv: a column of a tab-separated file with a "
-          + "header row; parquet: a string column. lines/jsonl/tsv/parquet are split into sentences with "
-          + "java.text.BreakIterator (default: ${DEFAULT-VALUE}).")
-  CorpusFormat format;
-
-  @Option(names = "--text-field", defaultValue = "text", paramLabel = "NAME",
-      description = "jsonl field / tsv or parquet column holding the text (default: ${DEFAULT-VALUE}).")
-  String textField;
+  @Mixin CorpusInputOptions corpusInput;
 
   @Option(names = "--spm-model", required = true, paramLabel = "FILE.model",
       description = "SentencePiece model (any Hadoop file system); must contain [CLS], [SEP], [MASK].")
@@ -120,11 +103,6 @@ public final class PrepCommand implements Callable<Integer> {
       description = "Documents in the random-next-sentence pool, broadcast to executors (default: ${DEFAULT-VALUE}).")
   int nspPool;
 
-  @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
-      description = "Processing parallelism (input splits and tasks); does not change the output "
-          + "(default: 0 = Spark's default parallelism).")
-  int partitions;
-
   @Option(names = "--instances-per-shard", defaultValue = "32768", paramLabel = "N",
       description = "Target instances per output Parquet file, so one training task reads a shard in one go "
           + "(default: ${DEFAULT-VALUE}, about 64 MB of int arrays at 512 tokens).")
@@ -151,10 +129,7 @@ public final class PrepCommand implements Callable<Integer> {
       description = "Byte-range split size for uncompressed files (0 = automatic, 4-128 MB).")
   long splitBytes;
 
-  @Option(names = "--master", defaultValue = "local[*]", paramLabel = "URL",
-      description = "Spark master (default: ${DEFAULT-VALUE}; under spark-submit, its --master wins unless "
-          + "this flag is given).")
-  String master;
+  @Mixin SparkOptions sparkOptions;
 
   @Option(names = "--quiet", description = "Print only the result, not progress.")
   boolean quiet;
@@ -168,19 +143,16 @@ public final class PrepCommand implements Callable<Integer> {
     }
     PrepConfig cfg;
     try {
-      CorpusOptions corpus = new CorpusOptions(format, textField, maxLineBytes, maxDocumentBytes,
-          onInvalidUtf8.equals("replace"), splitBytes);
-      cfg = new PrepConfig(inputs, corpus, spmModel, output, overwrite,
+      CorpusOptions corpus = new CorpusOptions(corpusInput.format, corpusInput.textField, maxLineBytes,
+          maxDocumentBytes, onInvalidUtf8.equals("replace"), splitBytes);
+      cfg = new PrepConfig(corpusInput.inputs, corpus, spmModel, output, overwrite,
           new InstanceConfig(maxSeqLength, shortSeqProb, randomNextSentence),
           new MaskingConfig(maskedLmProb, maxPredictionsPerSeq, ngram, wholeWord, true), dupeFactor, seed,
-          partitions, dynamicMasking, instancesPerShard, shards, nspPool);
+          sparkOptions.partitions, dynamicMasking, instancesPerShard, shards, nspPool);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    SparkSession.Builder sb = SparkSession.builder().appName("albert prep");
-    boolean masterGiven = spec.commandLine().getParseResult().hasMatchedOption("--master");
-    if (masterGiven || System.getProperty("spark.master") == null) sb.master(master);
-    SparkSession spark = sb.getOrCreate();
+    SparkSession spark = sparkOptions.session("albert prep");
     DateTimeFormatter hms = DateTimeFormatter.ofPattern("HH:mm:ss");
     try {
       PrepJob.Result r = PrepJob.run(spark, cfg, msg -> {

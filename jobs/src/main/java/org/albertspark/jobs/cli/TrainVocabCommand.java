@@ -5,12 +5,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.albertspark.prep.corpus.CorpusFormat;
 import org.albertspark.vocab.UnigramTrainerOptions;
 import org.albertspark.vocab.VocabTrainingJob;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code albert train-vocab}: a SentencePiece unigram vocabulary trained over a corpus with Spark. */
@@ -33,19 +33,7 @@ public final class TrainVocabCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--input", required = true, split = ",", paramLabel = "PATH",
-      description = "Input files, directories or globs on any Hadoop file system (repeatable or comma-separated); "
-          + ".gz/.bz2 are decompressed.")
-  List<String> inputs = new ArrayList<>();
-
-  @Option(names = "--format", defaultValue = "text", paramLabel = "FORMAT",
-      description = "Input format: text (one sentence per line), lines (one document per line), jsonl, tsv "
-          + "(header row), parquet (default: ${DEFAULT-VALUE}).")
-  CorpusFormat format;
-
-  @Option(names = "--text-field", defaultValue = "text", paramLabel = "NAME",
-      description = "jsonl field / tsv or parquet column holding the text (default: ${DEFAULT-VALUE}).")
-  String textField;
+  @Mixin CorpusInputOptions corpusInput;
 
   @Option(names = "--output", required = true, paramLabel = "FILE.model",
       description = "Model to write (any Hadoop file system); FILE.vocab is written next to it.")
@@ -112,14 +100,7 @@ public final class TrainVocabCommand implements Callable<Integer> {
       description = "Driver threads for training (default: 0 = all cores).")
   int threads;
 
-  @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
-      description = "Spark partitions for reading (default: 0 = Spark's default parallelism).")
-  int partitions;
-
-  @Option(names = "--master", defaultValue = "local[*]", paramLabel = "URL",
-      description = "Spark master (default: ${DEFAULT-VALUE}; under spark-submit, its --master wins unless "
-          + "this flag is given).")
-  String master;
+  @Mixin SparkOptions sparkOptions;
 
   @Option(names = "--quiet", description = "Print only warnings and the result, not progress.")
   boolean quiet;
@@ -142,8 +123,8 @@ public final class TrainVocabCommand implements Callable<Integer> {
     if (userDefinedSymbols != null) tb.userDefinedSymbols(nonEmpty(userDefinedSymbols));
     VocabTrainingJob.Settings settings;
     try {
-      settings = new VocabTrainingJob.Settings(inputs, format, textField, output, tb.build(), albertPreprocess,
-          maxWords, sampleFraction, seed, partitions, overwrite);
+      settings = new VocabTrainingJob.Settings(corpusInput.inputs, corpusInput.format, corpusInput.textField,
+          output, tb.build(), albertPreprocess, maxWords, sampleFraction, seed, sparkOptions.partitions, overwrite);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -152,10 +133,7 @@ public final class TrainVocabCommand implements Callable<Integer> {
       if (!quiet || msg.startsWith("WARNING")) err.println("[train-vocab " + LocalTime.now().format(hms) + "] " + msg);
       err.flush();
     };
-    SparkSession.Builder sb = SparkSession.builder().appName("albert train-vocab");
-    boolean masterGiven = spec.commandLine().getParseResult().hasMatchedOption("--master");
-    if (masterGiven || System.getProperty("spark.master") == null) sb.master(master);
-    SparkSession spark = sb.getOrCreate();
+    SparkSession spark = sparkOptions.session("albert train-vocab");
     spark.sparkContext().setLogLevel("WARN"); // our progress lines are the log; Spark INFO is noise
     try {
       VocabTrainingJob.Result r = VocabTrainingJob.run(spark, settings, progress);

@@ -1,5 +1,6 @@
 package org.albertspark.jobs.cli;
 
+import static org.albertspark.jobs.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,15 +8,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.albertspark.model.io.SafeTensorsFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code albert init}, {@code albert forward} and {@code albert bench model} end to end. */
 class ModelCommandsTest {
@@ -23,34 +21,22 @@ class ModelCommandsTest {
   /** The bundled example (the module runs its tests from jobs/). */
   private static final Path EXAMPLES = Path.of("..", "examples");
 
-  private record Result(int exit, String out, String err) {}
-
-  private static Result run(String... args) {
-    CommandLine cli = AlbertCli.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
-
   @Test
   void initThenForwardOnText(@TempDir Path tmp) throws Exception {
     Path model = tmp.resolve("model");
-    Result init = run("init", "--config", EXAMPLES.resolve("tiny-albert.json").toString(),
+    CliRun init = run("init", "--config", EXAMPLES.resolve("tiny-albert.json").toString(),
         "--spm-model", EXAMPLES.resolve("tiny-albert/spiece.model").toString(), "--output", model.toString());
     assertEquals(0, init.exit(), init.err());
     assertTrue(init.out().contains("AlbertForPreTraining"), init.out());
     for (String f : List.of("config.json", "model.safetensors", "spiece.model", "albert_provenance.json")) {
       assertTrue(Files.isRegularFile(model.resolve(f)), f);
     }
-    Result again = run("init", "--config", EXAMPLES.resolve("tiny-albert.json").toString(), "--output", model.toString());
+    CliRun again = run("init", "--config", EXAMPLES.resolve("tiny-albert.json").toString(), "--output", model.toString());
     assertEquals(1, again.exit());
     assertTrue(again.err().contains("already holds a model"), again.err());
 
     Path out = tmp.resolve("out.safetensors");
-    Result fwd = run("forward", "--model", model.toString(), "--text", "Emma was handsome.", "A longer second sentence, clever and rich.",
+    CliRun fwd = run("forward", "--model", model.toString(), "--text", "Emma was handsome.", "A longer second sentence, clever and rich.",
         "--output", out.toString());
     assertEquals(0, fwd.exit(), fwd.err());
     try (SafeTensorsFile f = SafeTensorsFile.open(out)) {
@@ -73,7 +59,7 @@ class ModelCommandsTest {
     Path dir = Path.of(shared, "fixtures", "model", "tiny");
     Path out = tmp.resolve("out.safetensors");
     Path grads = tmp.resolve("grads.safetensors");
-    Result r = run("forward", "--model", dir.toString(), "--inputs", dir.resolve("inputs.safetensors").toString(),
+    CliRun r = run("forward", "--model", dir.toString(), "--inputs", dir.resolve("inputs.safetensors").toString(),
         "--output", out.toString(), "--grads", grads.toString());
     assertEquals(0, r.exit(), r.err());
     try (SafeTensorsFile ours = SafeTensorsFile.open(out);
@@ -89,14 +75,14 @@ class ModelCommandsTest {
 
   @Test
   void forwardNamesAMissingModel(@TempDir Path tmp) {
-    Result r = run("forward", "--model", tmp.resolve("nope").toString(), "--text", "x", "--output", tmp.resolve("o").toString());
+    CliRun r = run("forward", "--model", tmp.resolve("nope").toString(), "--text", "x", "--output", tmp.resolve("o").toString());
     assertEquals(1, r.exit());
     assertTrue(r.err().contains("error:") && r.err().contains("config.json"), r.err());
   }
 
   @Test
   void benchModelJsonLinesCarryTheDocumentedKeys() throws Exception {
-    Result r = run("bench", "model", "--config", EXAMPLES.resolve("tiny-albert.json").toString(), "--seq", "16",
+    CliRun r = run("bench", "model", "--config", EXAMPLES.resolve("tiny-albert.json").toString(), "--seq", "16",
         "--inference-batch", "2", "--train-batch", "2", "--iterations", "1", "--json");
     assertEquals(0, r.exit(), r.err());
     List<String> lines = r.out().lines().filter(l -> !l.isBlank()).toList();

@@ -1,38 +1,24 @@
 package org.albertspark.jobs.cli;
 
+import static org.albertspark.jobs.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.albertspark.prep.PretrainingShards;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code albert prep}: help, flag validation, and one small local run. */
 class PrepCommandTest {
   @TempDir Path tmp;
 
-  private record Result(int exit, String out, String err) {}
-
-  private static Result run(String... args) {
-    CommandLine cli = AlbertCli.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
-
   @Test
   void helpNamesEveryFlagWithDefaults() {
-    Result r = run("prep", "--help");
+    CliRun r = run("prep", "--help");
     assertEquals(0, r.exit());
     for (String flag : new String[] {"--input", "--format", "--spm-model", "--output", "--max-seq-length",
         "--dupe-factor", "--seed", "--partitions", "--master", "--short-seq-prob", "--masked-lm-prob",
@@ -45,7 +31,7 @@ class PrepCommandTest {
 
   @Test
   void badFlagsAreUsageErrors() {
-    Result r = run("prep", "--input", "x", "--spm-model", "m", "--output", "o", "--masked-lm-prob", "1.5");
+    CliRun r = run("prep", "--input", "x", "--spm-model", "m", "--output", "o", "--masked-lm-prob", "1.5");
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("masked-lm-prob"), r.err());
     r = run("prep", "--input", "x", "--spm-model", "m", "--output", "o", "--format", "csv");
@@ -66,7 +52,7 @@ class PrepCommandTest {
     sb.append("{\"body\": \"Only one sentence.\"}\n");
     Files.writeString(in, sb);
     Path out = tmp.resolve("out");
-    Result r = run("prep", "--input", in.toString(), "--format", "jsonl", "--text-field", "body",
+    CliRun r = run("prep", "--input", in.toString(), "--format", "jsonl", "--text-field", "body",
         "--spm-model", model.toString(), "--output", out.toString(), "--max-seq-length", "64", "--dupe-factor", "2",
         "--master", "local[2]", "--quiet");
     assertEquals(0, r.exit(), r.err());
@@ -77,7 +63,7 @@ class PrepCommandTest {
     assertEquals(64, m.path("flags").path("max_seq_length").asInt());
     assertEquals(PretrainingShards.class.getSimpleName().isEmpty(), false);
 
-    Result missing = run("prep", "--input", tmp.resolve("nope").toString(), "--spm-model", model.toString(),
+    CliRun missing = run("prep", "--input", tmp.resolve("nope").toString(), "--spm-model", model.toString(),
         "--output", tmp.resolve("out2").toString(), "--master", "local[1]");
     assertEquals(2, missing.exit());
     assertTrue(missing.err().contains("does not exist"), missing.err());

@@ -1,5 +1,6 @@
 package org.albertspark.jobs.cli;
 
+import static org.albertspark.jobs.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,8 +12,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /** {@code albert tokenize} against spm_encode's fixture output, and {@code albert bench tokenizer} smoke test. */
 class TokenizeCommandTest {
@@ -35,18 +33,6 @@ class TokenizeCommandTest {
     return d;
   }
 
-  private record Result(int exit, String out, String err) {}
-
-  private static Result run(String... args) {
-    CommandLine cli = AlbertCli.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
-
   @ParameterizedTest(name = "{0} {1} --format {2}")
   @CsvSource({
     "albert-30k, heldout, id", "albert-30k, heldout, piece",
@@ -57,7 +43,7 @@ class TokenizeCommandTest {
   void identicalToSpmEncodeOutputFiles(String model, String input, String format, @TempDir Path tmp) throws Exception {
     Path d = fixtures();
     Path out = tmp.resolve("out.txt");
-    Result r = run("tokenize", "--spm-model", d.resolve(model + ".model").toString(), "--format", format,
+    CliRun r = run("tokenize", "--spm-model", d.resolve(model + ".model").toString(), "--format", format,
         "--input", d.resolve(input + ".txt").toString(), "--output", out.toString());
     assertEquals(0, r.exit(), r.err());
     String ext = format.equals("id") ? "ids" : "pieces";
@@ -83,7 +69,7 @@ class TokenizeCommandTest {
     }
     for (String format : new String[] {"piece", "id"}) {
       Path out = tmp.resolve("out-" + format + ".txt");
-      Result r = run("tokenize", "--spm-model", d.resolve(model + ".model").toString(), "--albert",
+      CliRun r = run("tokenize", "--spm-model", d.resolve(model + ".model").toString(), "--albert",
           "--format", format, "--input", d.resolve("heldout.txt").toString(), "--output", out.toString());
       assertEquals(0, r.exit(), r.err());
       String text = Files.readString(out, StandardCharsets.UTF_8);
@@ -108,7 +94,7 @@ class TokenizeCommandTest {
       System.setIn(new ByteArrayInputStream(
           new byte[] {'H', 'e', 'l', 'l', 'o', '\n', '\n', 'a', '\r', 'b', '\n', 'x', (byte) 0xFF, 'y'}));
       System.setOut(new PrintStream(buf, true));
-      Result r = run("tokenize", "--spm-model", d.resolve("albert-30k.model").toString(), "--format", "id");
+      CliRun r = run("tokenize", "--spm-model", d.resolve("albert-30k.model").toString(), "--format", "id");
       assertEquals(0, r.exit(), r.err());
     } finally {
       System.setIn(oldIn);
@@ -120,29 +106,29 @@ class TokenizeCommandTest {
 
   @Test
   void helpIsTruthfulAndErrorsAreClear(@TempDir Path tmp) throws Exception {
-    Result h = run("tokenize", "--help");
+    CliRun h = run("tokenize", "--help");
     assertEquals(0, h.exit());
     for (String opt : new String[] {"--spm-model", "--albert", "--format", "--input", "--output"}) {
       assertTrue(h.out().contains(opt), opt + " missing from help:\n" + h.out());
     }
     assertTrue(h.out().contains("standard input") && h.out().contains("standard output"));
-    Result top = run("--help");
+    CliRun top = run("--help");
     assertTrue(top.out().contains("tokenize") && top.out().contains("bench"), top.out());
-    Result bh = run("bench", "tokenizer", "--help");
+    CliRun bh = run("bench", "tokenizer", "--help");
     assertEquals(0, bh.exit());
     assertTrue(bh.out().contains("spm_encode") && bh.out().contains("--input"), bh.out());
 
-    Result missing = run("tokenize", "--format", "id");
+    CliRun missing = run("tokenize", "--format", "id");
     assertEquals(2, missing.exit());
     assertTrue(missing.err().contains("--spm-model"), missing.err());
 
     Path bad = tmp.resolve("bad.model");
     Files.writeString(bad, "not a model");
-    Result corrupt = run("tokenize", "--spm-model", bad.toString(), "--input", bad.toString());
+    CliRun corrupt = run("tokenize", "--spm-model", bad.toString(), "--input", bad.toString());
     assertEquals(1, corrupt.exit());
     assertTrue(corrupt.err().contains("not a valid SentencePiece model"), corrupt.err());
 
-    Result badFormat = run("tokenize", "--spm-model", bad.toString(), "--format", "json");
+    CliRun badFormat = run("tokenize", "--spm-model", bad.toString(), "--format", "json");
     assertEquals(2, badFormat.exit());
   }
 
@@ -150,12 +136,12 @@ class TokenizeCommandTest {
   @Test
   void benchTokenizerRuns() throws Exception {
     Path d = fixtures();
-    Result r = run("bench", "tokenizer", "--spm-model", d.resolve("unigram-2000.model").toString(),
+    CliRun r = run("bench", "tokenizer", "--spm-model", d.resolve("unigram-2000.model").toString(),
         "--input", d.resolve("heldout.txt").toString(), "--repeat", "1");
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("ours:"), r.out());
     assertTrue(r.out().contains("identical ids: 1,000 / 1,000") || r.out().contains("spm_encode: NOT AVAILABLE"), r.out());
-    Result none = run("bench", "tokenizer", "--spm-model", "/nonexistent/x.model", "--input", "/nonexistent/y.txt");
+    CliRun none = run("bench", "tokenizer", "--spm-model", "/nonexistent/x.model", "--input", "/nonexistent/y.txt");
     assertEquals(2, none.exit());
     assertTrue(none.err().contains("not found"), none.err());
   }
