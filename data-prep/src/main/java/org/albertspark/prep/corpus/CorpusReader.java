@@ -24,9 +24,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 
 /**
  * Reads a corpus from any Hadoop file system into documents with a stable identity, for
@@ -171,7 +168,9 @@ public final class CorpusReader implements Serializable {
 
   /**
    * The documents of the input (text, lines, jsonl, tsv: one Spark partition per split; parquet:
-   * Spark's parquet reader). {@code parallelism} guides split sizes (0 = Spark's default).
+   * Spark's parquet reader, after a footer check that turns each corrupt or non-Parquet file into
+   * an UNREADABLE_FILE record and each file without a string text column into a MISSING_FIELD
+   * record). {@code parallelism} guides split sizes (0 = Spark's default).
    */
   public JavaRDD<CorpusDocument> read(Input input, int parallelism) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -195,7 +194,38 @@ public final class CorpusReader implements Serializable {
   }
 
   private JavaRDD<CorpusDocument> readParquet(Input input, int parallelism) {
-    String[] paths = input.files().stream().map(FileEntry::path).toArray(String[]::new);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    String field = options.textField();
+    List<ParquetFooterCheck.Verdict> verdicts = checkParquetFooters(jsc, input, field);
+    List<String> readable = new ArrayList<>();
+    List<CorpusDocument> badFiles = new ArrayList<>();
+    for (ParquetFooterCheck.Verdict v : verdicts) {
+      if (v.isOk()) readable.add(v.path());
+      // one record per bad file, like an unreadable or binary text file, so counts still reconcile
+      else badFiles.add(CorpusDocument.problem(v.path(), 0, v.problem(), v.detail(), 0));
+    }
+    if (readable.isEmpty()) {
+      // footers readable but none has the column: a wrong --text-field, not bad data
+      verdicts.stream().filter(v -> v.problem() == Problem.MISSING_FIELD).findFirst().ifPresent(v -> {
+        throw new IllegalArgumentException("parquet input has no string column '" + field + "' (" + v.path()
+            + ": " + v.detail() + "); choose one with --text-field");
+      });
+    }
+    JavaRDD<CorpusDocument> problems = jsc.parallelize(badFiles, 1);
+    if (readable.isEmpty()) return problems;
+    return problems.union(readParquetRows(readable.toArray(String[]::new)));
+  }
+
+  /** Footer checks run as a Spark job: on object stores, thousands of footer reads are slow on one driver. */
+  private List<ParquetFooterCheck.Verdict> checkParquetFooters(JavaSparkContext jsc, Input input, String field) {
+    List<String> paths = input.files().stream().map(FileEntry::path).toList();
+    SerializableConf conf = new SerializableConf(spark.sparkContext().hadoopConfiguration());
+    int slices = Math.max(1, Math.min(paths.size(), jsc.defaultParallelism()));
+    return jsc.parallelize(paths, slices).map(p -> ParquetFooterCheck.check(p, field, conf.get())).collect();
+  }
+
+  /** Spark's parquet reader over files whose footers passed {@link ParquetFooterCheck}. */
+  private JavaRDD<CorpusDocument> readParquetRows(String[] paths) {
     Dataset<Row> df;
     try {
       df = spark.read().parquet(paths);
@@ -203,16 +233,6 @@ public final class CorpusReader implements Serializable {
       throw new IllegalArgumentException("cannot read parquet input: " + e.getMessage(), e);
     }
     String field = options.textField();
-    StructField f = null;
-    for (StructField sf : df.schema().fields()) if (sf.name().equals(field)) f = sf;
-    if (f == null) {
-      throw new IllegalArgumentException("parquet input has no column '" + field + "'; columns: "
-          + String.join(", ", df.schema().fieldNames()) + " (choose one with --text-field)");
-    }
-    DataType t = f.dataType();
-    if (!t.equals(DataTypes.StringType)) {
-      throw new IllegalArgumentException("parquet column '" + field + "' is " + t.simpleString() + ", not string");
-    }
     long maxBytes = options.maxDocumentBytes();
     return df.select(col(field), col("_metadata.file_path"), col("_metadata.row_index"))
         .toJavaRDD()

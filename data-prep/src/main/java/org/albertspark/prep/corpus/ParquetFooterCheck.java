@@ -27,9 +27,8 @@ final class ParquetFooterCheck {
    * @param path the file
    * @param problem null if the file is readable and has a usable text column
    * @param detail why not (for the manifest), or null
-   * @param columns the file's top-level columns (empty if the footer is unreadable)
    */
-  record Verdict(String path, Problem problem, String detail, String columns) implements Serializable {
+  record Verdict(String path, Problem problem, String detail) implements Serializable {
     boolean isOk() {
       return problem == null;
     }
@@ -41,18 +40,17 @@ final class ParquetFooterCheck {
       schema = r.getFooter().getFileMetaData().getSchema();
     } catch (Exception e) { // IOException or parquet's RuntimeExceptions (bad magic, corrupt metadata)
       return new Verdict(path, Problem.UNREADABLE_FILE,
-          "not a readable parquet file: " + e.getClass().getSimpleName() + ": " + e.getMessage(), "");
+          "not a readable parquet file: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
     String columns = String.join(", ", schema.getFields().stream().map(Type::getName).toList());
     if (!schema.containsField(textField)) {
-      return new Verdict(path, Problem.MISSING_FIELD, "no column '" + textField + "'; columns: " + columns, columns);
+      return new Verdict(path, Problem.MISSING_FIELD, "no column '" + textField + "'; columns: " + columns);
     }
     Type t = schema.getType(textField);
     if (!isString(t)) {
-      return new Verdict(path, Problem.MISSING_FIELD, "column '" + textField + "' is " + t + ", not a string",
-          columns);
+      return new Verdict(path, Problem.MISSING_FIELD, "column '" + textField + "' is " + t + ", not a string");
     }
-    return new Verdict(path, null, null, columns);
+    return new Verdict(path, null, null);
   }
 
   /** The parquet types Spark reads as a plain StringType column. */
