@@ -248,6 +248,61 @@ class PrepJobTest {
   }
 
   @Test
+  void parquetFileWithCorruptDataPagesKeepsRowsBeforeTheDamageAndCountsTheRest() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("pq-pages"));
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 400; i++) texts.add("Row " + i + " opens here. Then a second sentence. And a third one.");
+    Path written = tmp.resolve("pq-pages-write");
+    // small row groups: many per file
+    spark.createDataset(texts, Encoders.STRING()).toDF("text").coalesce(1).write()
+        .option("parquet.enable.dictionary", "false").option("parquet.block.size", "2048")
+        .option("parquet.block.size.row.check.min", "10")
+        .option("parquet.block.size.row.check.max", "20").parquet(written.toString());
+    Path part;
+    try (var files = Files.list(written)) {
+      part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    Path good = dir.resolve("good.parquet");
+    Path damaged = dir.resolve("damaged.parquet");
+    Files.copy(part, good);
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<org.apache.parquet.hadoop.metadata.BlockMetaData> groups = rowGroups(part, conf);
+    assertTrue(groups.size() >= 4, "row groups: " + groups.size());
+    // overwrite the middle row group's text column chunk (page header and data); the footer stays intact
+    org.apache.parquet.hadoop.metadata.BlockMetaData hit = groups.get(groups.size() / 2);
+    var chunk = hit.getColumns().get(0);
+    byte[] bytes = Files.readAllBytes(part);
+    java.util.Arrays.fill(bytes, (int) chunk.getStartingPos(), (int) (chunk.getStartingPos() + chunk.getTotalSize()),
+        (byte) 0xFF);
+    Files.write(damaged, bytes);
+    assertEquals(groups.size(), rowGroups(damaged, conf).size(), "footer of the damaged file still parses");
+    long before = hit.getRowIndexOffset(); // rows of the damaged file readable before the damage
+    assertTrue(before > 0 && before < 400, "damage at row " + before);
+
+    PrepConfig cfg = new PrepConfig(List.of(dir.toString()), CorpusOptions.of(CorpusFormat.PARQUET),
+        "fake.model", tmp.resolve("pq-pages-out").toString(), false, new InstanceConfig(64, 0.1, false),
+        MaskingConfig.DEFAULT, 1, 12345, 2, false, 500, 0, 100);
+    JsonNode m = runFake(cfg).manifest();
+    JsonNode docs = m.path("documents");
+    assertEquals(1, docs.path("skipped").path("unreadable_file").asLong(), docs.toString());
+    assertEquals(400 + before, docs.path("used").asLong(), docs.toString());
+    assertEquals(400 + before + 1, docs.path("in").asLong(), docs.toString());
+    assertEquals(docs.path("in").asLong(), docs.path("used").asLong() + docs.path("skipped_total").asLong());
+    assertTrue(m.path("reconciliation").path("documents_in_equals_used_plus_skipped").asBoolean());
+    String unreadable = docs.path("unreadable_files").toString();
+    assertTrue(unreadable.contains("damaged.parquet"), unreadable);
+    assertFalse(unreadable.contains("good.parquet"), unreadable);
+  }
+
+  private static List<org.apache.parquet.hadoop.metadata.BlockMetaData> rowGroups(Path file,
+      org.apache.hadoop.conf.Configuration conf) throws IOException {
+    try (var r = org.apache.parquet.hadoop.ParquetFileReader.open(org.apache.parquet.hadoop.util.HadoopInputFile
+        .fromPath(new org.apache.hadoop.fs.Path(file.toUri()), conf))) {
+      return r.getFooter().getBlocks();
+    }
+  }
+
+  @Test
   void realSentencePieceModelOnGutenberg() throws IOException {
     String shared = System.getProperty("albert.shared.dir");
     Assumptions.assumeTrue(shared != null && Files.isDirectory(Path.of(shared, "datasets/gutenberg")),

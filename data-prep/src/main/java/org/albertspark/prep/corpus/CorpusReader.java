@@ -1,7 +1,5 @@
 package org.albertspark.prep.corpus;
 
-import static org.apache.spark.sql.functions.col;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
@@ -21,8 +19,6 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -167,10 +163,11 @@ public final class CorpusReader implements Serializable {
   }
 
   /**
-   * The documents of the input (text, lines, jsonl, tsv: one Spark partition per split; parquet:
-   * Spark's parquet reader, after a footer check that turns each corrupt or non-Parquet file into
-   * an UNREADABLE_FILE record and each file without a string text column into a MISSING_FIELD
-   * record). {@code parallelism} guides split sizes (0 = Spark's default).
+   * The documents of the input, one Spark partition per split (parquet: splits of row groups,
+   * after a footer check that turns each corrupt or non-Parquet file into an UNREADABLE_FILE record
+   * and each file without a string text column into a MISSING_FIELD record; a corrupt data page
+   * ends its split with an UNREADABLE_FILE record). {@code parallelism} guides split sizes (0 =
+   * Spark's default).
    */
   public JavaRDD<CorpusDocument> read(Input input, int parallelism) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -197,10 +194,11 @@ public final class CorpusReader implements Serializable {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     String field = options.textField();
     List<ParquetFooterCheck.Verdict> verdicts = checkParquetFooters(jsc, input, field);
-    List<String> readable = new ArrayList<>();
+    List<FileEntry> readable = new ArrayList<>();
     List<CorpusDocument> badFiles = new ArrayList<>();
-    for (ParquetFooterCheck.Verdict v : verdicts) {
-      if (v.isOk()) readable.add(v.path());
+    for (int i = 0; i < verdicts.size(); i++) {
+      ParquetFooterCheck.Verdict v = verdicts.get(i); // in the order of input.files()
+      if (v.isOk()) readable.add(input.files().get(i));
       // one record per bad file, like an unreadable or binary text file, so counts still reconcile
       else badFiles.add(CorpusDocument.problem(v.path(), 0, v.problem(), v.detail(), 0));
     }
@@ -213,7 +211,7 @@ public final class CorpusReader implements Serializable {
     }
     JavaRDD<CorpusDocument> problems = jsc.parallelize(badFiles, 1);
     if (readable.isEmpty()) return problems;
-    return problems.union(readParquetRows(readable.toArray(String[]::new)));
+    return problems.union(readParquetRows(new Input(List.copyOf(readable)), parallelism));
   }
 
   /** Footer checks run as a Spark job: on object stores, thousands of footer reads are slow on one driver. */
@@ -224,31 +222,22 @@ public final class CorpusReader implements Serializable {
     return jsc.parallelize(paths, slices).map(p -> ParquetFooterCheck.check(p, field, conf.get())).collect();
   }
 
-  /** Spark's parquet reader over files whose footers passed {@link ParquetFooterCheck}. */
-  private JavaRDD<CorpusDocument> readParquetRows(String[] paths) {
-    Dataset<Row> df;
-    try {
-      df = spark.read().parquet(paths);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("cannot read parquet input: " + e.getMessage(), e);
-    }
-    String field = options.textField();
-    long maxBytes = options.maxDocumentBytes();
-    return df.select(col(field), col("_metadata.file_path"), col("_metadata.row_index"))
-        .toJavaRDD()
-        .map(row -> {
-          String source = row.getString(1);
-          long idx = row.getLong(2);
-          if (row.isNullAt(0)) return CorpusDocument.problem(source, idx, Problem.EMPTY, "null", 0);
-          String text = row.getString(0);
-          long bytes = text.length(); // chars; UTF-8 size is computed only when needed
-          if (bytes * 3 > maxBytes && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxBytes) {
-            return CorpusDocument.problem(source, idx, Problem.TOO_LONG,
-                "value longer than --max-document-bytes " + maxBytes, bytes);
-          }
-          List<String> sentences = SentenceSplitter.split(text);
-          if (sentences.isEmpty()) return CorpusDocument.problem(source, idx, Problem.EMPTY, null, bytes);
-          return CorpusDocument.ok(source, idx, sentences, bytes, false);
+  /**
+   * The rows of files whose footers passed {@link ParquetFooterCheck}, read with parquet-hadoop's
+   * reader in byte-range splits (row groups), so that a corrupt data page costs the rest of its
+   * split, counted as UNREADABLE_FILE, and not the job.
+   */
+  private JavaRDD<CorpusDocument> readParquetRows(Input readable, int parallelism) {
+    List<InputSplitSpec> splits = splits(readable, parallelism);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    SerializableConf conf = new SerializableConf(spark.sparkContext().hadoopConfiguration());
+    CorpusOptions opts = options;
+    return jsc.parallelize(splits, Math.max(1, splits.size()))
+        .flatMap(split -> {
+          ParquetSplitReader r = new ParquetSplitReader(split, opts, conf.get());
+          TaskContext tc = TaskContext.get();
+          if (tc != null) tc.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> r.close());
+          return r;
         });
   }
 

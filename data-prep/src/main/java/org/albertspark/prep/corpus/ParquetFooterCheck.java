@@ -11,12 +11,13 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 
 /**
- * Opens one Parquet input's footer and tells whether Spark can read its text column.
+ * Opens one Parquet input's footer and tells whether its text column can be read.
  *
- * <p>Why: Spark's parquet reader fails the whole job on a single corrupt, truncated or non-Parquet
- * file, and {@code spark.sql.files.ignoreCorruptFiles} would drop such files silently. Checking the
- * footers first lets the reader leave bad files out and count each one as a {@link Problem}.
- * Corruption inside data pages of a file whose footer is valid is not detected here.
+ * <p>Why, before any row is read: a file whose footer is corrupt, truncated or missing (not
+ * Parquet) becomes one {@link Problem} record for the whole file, and when no file has the text
+ * column the driver can fail fast with a clear error about --text-field instead of counting every
+ * file as bad. Corruption inside data pages of a file whose footer is valid is handled later, by
+ * {@link ParquetSplitReader}.
  */
 final class ParquetFooterCheck {
   private ParquetFooterCheck() {}
@@ -53,7 +54,7 @@ final class ParquetFooterCheck {
     return new Verdict(path, null, null);
   }
 
-  /** The parquet types Spark reads as a plain StringType column. */
+  /** The parquet types Spark reads as a plain StringType column (text, enum, json). */
   private static boolean isString(Type t) {
     if (!t.isPrimitive() || t.isRepetition(Type.Repetition.REPEATED)) return false;
     if (t.asPrimitiveType().getPrimitiveTypeName() != PrimitiveTypeName.BINARY) return false;

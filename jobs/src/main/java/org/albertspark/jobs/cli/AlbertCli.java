@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "albert",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "ALBERT on Apache Spark: prepare data, train, fine-tune, score, inspect.",
+    description = "ALBERT on Apache Spark: prepare corpora, train vocabularies, create, run and benchmark models.",
     subcommands = {
       CommandLine.HelpCommand.class,
       InitModelCommand.class,
