@@ -66,7 +66,17 @@ class MaskerTest {
 
   @Test
   void ngramLengthsFollowOneOverN() {
-    MaskingConfig cfg = new MaskingConfig(0.15, 1000, 3, true, true);
+    assertNgramLengths(true, new double[] {1, 1.0 / 2, 1.0 / 3});
+  }
+
+  @Test
+  void withoutFavoringShorterSpansTheWeightsAreReversed() {
+    assertNgramLengths(false, new double[] {1.0 / 3, 1.0 / 2, 1});
+  }
+
+  /** Drawn span lengths 1..3 follow {@code weights} (normalized) within 5 sigma. */
+  private static void assertNgramLengths(boolean favorShorter, double[] weights) {
+    MaskingConfig cfg = new MaskingConfig(0.15, 1000, 3, true, favorShorter);
     Masker m = new Masker(cfg, VOCAB);
     Masker.Stats stats = new Masker.Stats(3);
     Rng data = new Rng(2);
@@ -74,9 +84,9 @@ class MaskerTest {
       m.mask(randomInstance(data, 256), new Rng(1000 + t), stats);
     }
     long n = stats.drawnN[1] + stats.drawnN[2] + stats.drawnN[3];
-    double h = 1 + 0.5 + 1.0 / 3;
+    double h = weights[0] + weights[1] + weights[2];
     for (int k = 1; k <= 3; k++) {
-      double p = (1.0 / k) / h;
+      double p = weights[k - 1] / h;
       double sigma = Math.sqrt(p * (1 - p) / n);
       double got = stats.drawnN[k] / (double) n;
       assertEquals(p, got, 5 * sigma, "p(n=" + k + ") over " + n + " draws");

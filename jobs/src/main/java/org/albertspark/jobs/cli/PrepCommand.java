@@ -83,6 +83,11 @@ public final class PrepCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   int ngram;
 
+  @Option(names = "--favor-shorter-ngram", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Span length n drawn with p proportional to 1/n, as ALBERT's favor_shorter_ngram (default: "
+          + "on; --no-favor-shorter-ngram draws it with p proportional to 1/(ngram + 1 - n): longer spans likelier).")
+  boolean favorShorterNgram;
+
   @Option(names = "--whole-word-mask", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Mask whole words: a word starts at a piece with \u2581 (or punctuation/digits, ALBERT's "
           + "rule) and spans its continuation pieces (default: on; --no-whole-word-mask masks single pieces).")
@@ -147,7 +152,7 @@ public final class PrepCommand implements Callable<Integer> {
           maxDocumentBytes, onInvalidUtf8.equals("replace"), splitBytes);
       cfg = new PrepConfig(corpusInput.inputs, corpus, spmModel, output, overwrite,
           new InstanceConfig(maxSeqLength, shortSeqProb, randomNextSentence),
-          new MaskingConfig(maskedLmProb, maxPredictionsPerSeq, ngram, wholeWord, true), dupeFactor, seed,
+          new MaskingConfig(maskedLmProb, maxPredictionsPerSeq, ngram, wholeWord, favorShorterNgram), dupeFactor, seed,
           sparkOptions.partitions, dynamicMasking, instancesPerShard, shards, nspPool);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
