@@ -2,7 +2,6 @@ package org.albertspark.model.nn;
 
 import java.util.SplittableRandom;
 import org.albertspark.model.AlbertModel;
-import org.albertspark.model.config.Activation;
 import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.kernels.Activations;
 import org.albertspark.model.kernels.Attention;
@@ -167,8 +166,8 @@ public final class AlbertNetwork {
       return new Losses(0, 0, 0, 0, sum, bsz);
     }
     if (k > 1 && batch.labels() != null) {
-      return new Losses(0, 0, 0, 0, CrossEntropy.lossSum(ws.headLogits, batch.labels(), bsz, k), 0)
-          .plus(new Losses(0, 0, 0, 0, 0, CrossEntropy.count(batch.labels(), bsz)));
+      return new Losses(0, 0, 0, 0, CrossEntropy.lossSum(ws.headLogits, batch.labels(), bsz, k),
+          CrossEntropy.count(batch.labels(), bsz));
     }
     return Losses.NONE;
   }

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.albertspark.model.io.SafeTensorsFile;
-import org.albertspark.model.tensor.Slice;
 
 /** The shared reference fixtures and the float32 comparison rule used against them. */
 final class FixtureSupport {
