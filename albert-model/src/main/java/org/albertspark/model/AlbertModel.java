@@ -9,7 +9,8 @@ import org.albertspark.model.params.ParameterLayout.Head;
 /**
  * A loaded ALBERT model: its config, which heads it carries, and its parameters. Immutable apart
  * from the parameter values an optimizer updates; forward and backward passes keep their working
- * memory in a separate {@link org.albertspark.model.nn.Workspace}, so one model serves many threads.
+ * memory in a separate {@link org.albertspark.model.nn.Workspace}, so one model serves many
+ * threads.
  */
 public final class AlbertModel {
 
@@ -19,7 +20,8 @@ public final class AlbertModel {
 
   public AlbertModel(AlbertConfig config, Head head, FlatTensors parameters) {
     if (parameters.layout().totalSize() != ParameterLayout.of(config, head).totalSize()) {
-      throw new IllegalArgumentException("parameters do not have the layout of this config and head");
+      throw new IllegalArgumentException(
+          "parameters do not have the layout of this config and head");
     }
     this.config = config;
     this.head = head;
@@ -46,10 +48,11 @@ public final class AlbertModel {
   }
 
   /**
-   * Initializes one tensor as HF does: LayerNorm weight 1 and bias 0, other biases 0, weights
-   * ~ N(0, initializer_range), and the padding row of the word embeddings 0.
+   * Initializes one tensor as HF does: LayerNorm weight 1 and bias 0, other biases 0, weights ~
+   * N(0, initializer_range), and the padding row of the word embeddings 0.
    */
-  public static void initialize(AlbertConfig config, FlatTensors p, ParameterLayout.Entry e, SplittableRandom rng) {
+  public static void initialize(
+      AlbertConfig config, FlatTensors p, ParameterLayout.Entry e, SplittableRandom rng) {
     var s = p.slice(e.name());
     if (e.name().contains("LayerNorm") || e.name().contains("layer_norm")) {
       s.fill(e.name().endsWith("weight") ? 1f : 0f);

@@ -4,7 +4,9 @@ import java.io.Serializable;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Document-stage counts, merged across partitions (exact: computed by an action, not accumulators). */
+/**
+ * Document-stage counts, merged across partitions (exact: computed by an action, not accumulators).
+ */
 public final class DocStats implements Serializable {
   private static final long serialVersionUID = 1L;
   static final int EXAMPLES = 20;
@@ -17,8 +19,10 @@ public final class DocStats implements Serializable {
   public long sentencesUsed;
   public long tokensUsed;
   public long documentsCutAtSizeLimit;
+
   /** Up to 20 skipped documents (smallest ids): id -> "reason: detail". */
   public final TreeMap<String, String> examples = new TreeMap<>();
+
   /** Files with an unreadable part (up to 1000): path -> detail. */
   public final TreeMap<String, String> unreadableFiles = new TreeMap<>();
 
@@ -26,7 +30,9 @@ public final class DocStats implements Serializable {
     documentsIn++;
     bytes += d.bytes();
     sentencesIn += d.sentencesIn();
-    if (d.cut()) documentsCutAtSizeLimit++;
+    if (d.cut()) {
+      documentsCutAtSizeLimit++;
+    }
     if (d.used()) {
       documentsUsed++;
       sentencesUsed += d.sentences().length;
@@ -34,11 +40,15 @@ public final class DocStats implements Serializable {
     } else {
       skipped.merge(d.skipReason(), 1L, Long::sum);
       examples.put(d.id(), d.skipReason() + (d.detail() == null ? "" : ": " + d.detail()));
-      while (examples.size() > EXAMPLES) examples.pollLastEntry();
+      while (examples.size() > EXAMPLES) {
+        examples.pollLastEntry();
+      }
       if ("unreadable_file".equals(d.skipReason())) {
         String path = d.id().substring(0, d.id().lastIndexOf('@'));
         unreadableFiles.put(path, d.detail());
-        while (unreadableFiles.size() > 1000) unreadableFiles.pollLastEntry();
+        while (unreadableFiles.size() > 1000) {
+          unreadableFiles.pollLastEntry();
+        }
       }
     }
     return this;
@@ -47,16 +57,21 @@ public final class DocStats implements Serializable {
   public DocStats merge(DocStats o) {
     documentsIn += o.documentsIn;
     documentsUsed += o.documentsUsed;
-    for (Map.Entry<String, Long> e : o.skipped.entrySet()) skipped.merge(e.getKey(), e.getValue(), Long::sum);
+    for (Map.Entry<String, Long> e : o.skipped.entrySet())
+      skipped.merge(e.getKey(), e.getValue(), Long::sum);
     bytes += o.bytes;
     sentencesIn += o.sentencesIn;
     sentencesUsed += o.sentencesUsed;
     tokensUsed += o.tokensUsed;
     documentsCutAtSizeLimit += o.documentsCutAtSizeLimit;
     examples.putAll(o.examples);
-    while (examples.size() > EXAMPLES) examples.pollLastEntry();
+    while (examples.size() > EXAMPLES) {
+      examples.pollLastEntry();
+    }
     unreadableFiles.putAll(o.unreadableFiles);
-    while (unreadableFiles.size() > 1000) unreadableFiles.pollLastEntry();
+    while (unreadableFiles.size() > 1000) {
+      unreadableFiles.pollLastEntry();
+    }
     return this;
   }
 

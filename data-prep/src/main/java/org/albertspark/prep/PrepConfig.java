@@ -25,9 +25,20 @@ import org.albertspark.prep.mask.MaskingConfig;
  * @param nspPoolDocuments documents in the random-next-sentence pool (NSP mode only)
  */
 public record PrepConfig(
-    List<String> inputs, CorpusOptions corpus, String spmModel, String output, boolean overwrite,
-    InstanceConfig instances, MaskingConfig masking, int dupeFactor, long seed, int partitions,
-    boolean dynamicMasking, int instancesPerShard, int shards, int nspPoolDocuments)
+    List<String> inputs,
+    CorpusOptions corpus,
+    String spmModel,
+    String output,
+    boolean overwrite,
+    InstanceConfig instances,
+    MaskingConfig masking,
+    int dupeFactor,
+    long seed,
+    int partitions,
+    boolean dynamicMasking,
+    int instancesPerShard,
+    int shards,
+    int nspPoolDocuments)
     implements Serializable {
 
   public static final int DEFAULT_DUPE_FACTOR = 10;
@@ -37,14 +48,27 @@ public record PrepConfig(
 
   public PrepConfig {
     inputs = List.copyOf(inputs);
-    if (dupeFactor < 1) throw new IllegalArgumentException("dupe-factor must be >= 1, got " + dupeFactor);
-    if (partitions < 0) throw new IllegalArgumentException("partitions must be >= 0, got " + partitions);
-    if (instancesPerShard < 1) throw new IllegalArgumentException("instances-per-shard must be >= 1");
-    if (shards < 0) throw new IllegalArgumentException("shards must be >= 0");
-    if (nspPoolDocuments < 1) throw new IllegalArgumentException("nsp pool must hold >= 1 document");
+    if (dupeFactor < 1) {
+      throw new IllegalArgumentException("dupe-factor must be >= 1, got " + dupeFactor);
+    }
+    if (partitions < 0) {
+      throw new IllegalArgumentException("partitions must be >= 0, got " + partitions);
+    }
+    if (instancesPerShard < 1) {
+      throw new IllegalArgumentException("instances-per-shard must be >= 1");
+    }
+    if (shards < 0) {
+      throw new IllegalArgumentException("shards must be >= 0");
+    }
+    if (nspPoolDocuments < 1) {
+      throw new IllegalArgumentException("nsp pool must hold >= 1 document");
+    }
     if (masking.maxPredictionsPerSeq() > instances.maxSeqLength()) {
-      throw new IllegalArgumentException("max-predictions-per-seq " + masking.maxPredictionsPerSeq()
-          + " exceeds max-seq-length " + instances.maxSeqLength());
+      throw new IllegalArgumentException(
+          "max-predictions-per-seq "
+              + masking.maxPredictionsPerSeq()
+              + " exceeds max-seq-length "
+              + instances.maxSeqLength());
     }
   }
 }

@@ -55,8 +55,8 @@ import scala.Tuple2;
  * <p>Stages: (1) read documents ({@link CorpusReader}), (2) tokenize sentences (SentencePiece model
  * loaded once per executor JVM), kept on executors' memory/disk, (3) exact document counts, (4)
  * instances for each document and each of {@code dupe_factor} passes, each pass with its own RNG
- * derived from (seed, document identity, pass), masked at epoch 0 unless dynamic, (5) a shuffle by a
- * seeded hash of the instance identity into the output shards, sorted within each shard, so shard
+ * derived from (seed, document identity, pass), masked at epoch 0 unless dynamic, (5) a shuffle by
+ * a seeded hash of the instance identity into the output shards, sorted within each shard, so shard
  * content and order do not depend on input partitioning, (6) counts read back from the written
  * shards, (7) manifest.json.
  */
@@ -71,23 +71,43 @@ public final class PrepJob {
   static final long POOL_DOMAIN = 0x504F4F4C504F4F4CL;
 
   /** The shard schema (one row per instance, unpadded). */
-  public static final StructType SCHEMA = new StructType(new StructField[] {
-    field("input_ids", DataTypes.createArrayType(DataTypes.IntegerType, false),
-        "token ids [CLS] A [SEP] B [SEP], unpadded; masked unless the run used --dynamic-masking"),
-    field("segment_ids", DataTypes.createArrayType(DataTypes.IntegerType, false),
-        "token type ids: 0 for [CLS], A and the first [SEP]; 1 for B and the last [SEP]"),
-    field("length", DataTypes.IntegerType, "number of tokens (= size of input_ids), <= max_seq_length"),
-    field("masked_positions", DataTypes.createArrayType(DataTypes.IntegerType, false),
-        "masked positions, ascending (empty with --dynamic-masking)"),
-    field("masked_ids", DataTypes.createArrayType(DataTypes.IntegerType, false),
-        "original ids at masked_positions: the MLM labels (empty with --dynamic-masking)"),
-    field("sentence_order_label", DataTypes.IntegerType,
-        "0 = B follows A in the document; 1 = swapped (SOP) or B from another document (--random-next-sentence)"),
-    field("instance_key", DataTypes.LongType,
-        "64-bit hash of (document id, pass, index): seeds DynamicMasker for this instance"),
-    field("doc_id", DataTypes.StringType, "source document: fully qualified path@byte offset (row index for parquet)"),
-    field("pass", DataTypes.IntegerType, "dupe-factor pass, 0-based"),
-  });
+  public static final StructType SCHEMA =
+      new StructType(
+          new StructField[] {
+            field(
+                "input_ids",
+                DataTypes.createArrayType(DataTypes.IntegerType, false),
+                "token ids [CLS] A [SEP] B [SEP], unpadded; masked unless the run used --dynamic-masking"),
+            field(
+                "segment_ids",
+                DataTypes.createArrayType(DataTypes.IntegerType, false),
+                "token type ids: 0 for [CLS], A and the first [SEP]; 1 for B and the last [SEP]"),
+            field(
+                "length",
+                DataTypes.IntegerType,
+                "number of tokens (= size of input_ids), <= max_seq_length"),
+            field(
+                "masked_positions",
+                DataTypes.createArrayType(DataTypes.IntegerType, false),
+                "masked positions, ascending (empty with --dynamic-masking)"),
+            field(
+                "masked_ids",
+                DataTypes.createArrayType(DataTypes.IntegerType, false),
+                "original ids at masked_positions: the MLM labels (empty with --dynamic-masking)"),
+            field(
+                "sentence_order_label",
+                DataTypes.IntegerType,
+                "0 = B follows A in the document; 1 = swapped (SOP) or B from another document (--random-next-sentence)"),
+            field(
+                "instance_key",
+                DataTypes.LongType,
+                "64-bit hash of (document id, pass, index): seeds DynamicMasker for this instance"),
+            field(
+                "doc_id",
+                DataTypes.StringType,
+                "source document: fully qualified path@byte offset (row index for parquet)"),
+            field("pass", DataTypes.IntegerType, "dupe-factor pass, 0-based"),
+          });
 
   private static StructField field(String name, org.apache.spark.sql.types.DataType t, String doc) {
     return new StructField(name, t, false, Metadata.empty()).withComment(doc);
@@ -97,17 +117,30 @@ public final class PrepJob {
   public record Result(ObjectNode manifest, String outputDir) {}
 
   /** A compact instance for the shuffle. */
-  record Out(int[] ids, int segA, int[] positions, int[] labels, int label, long key, String docId, int pass)
+  record Out(
+      int[] ids,
+      int segA,
+      int[] positions,
+      int[] labels,
+      int label,
+      long key,
+      String docId,
+      int pass)
       implements Serializable {
     Row toRow() {
       int[] seg = new int[ids.length];
-      for (int i = segA; i < ids.length; i++) seg[i] = 1;
-      return RowFactory.create(box(ids), box(seg), ids.length, box(positions), box(labels), label, key, docId, pass);
+      for (int i = segA; i < ids.length; i++) {
+        seg[i] = 1;
+      }
+      return RowFactory.create(
+          box(ids), box(seg), ids.length, box(positions), box(labels), label, key, docId, pass);
     }
 
     private static Integer[] box(int[] a) {
       Integer[] b = new Integer[a.length];
-      for (int i = 0; i < a.length; i++) b[i] = a[i];
+      for (int i = 0; i < a.length; i++) {
+        b[i] = a[i];
+      }
       return b;
     }
   }
@@ -123,8 +156,12 @@ public final class PrepJob {
     try {
       model = SentencePieceModel.fromBytes(modelBytes);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("--spm-model " + cfg.spmModel() + " is not a valid SentencePiece model: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "--spm-model "
+              + cfg.spmModel()
+              + " is not a valid SentencePiece model: "
+              + e.getMessage(),
+          e);
     }
     String sha = Hashing.sha256Hex(modelBytes);
     SpmTokenizers.Spm driverTok = new SpmTokenizers.Spm(model);
@@ -135,7 +172,8 @@ public final class PrepJob {
     vocab.put("sha256", sha);
     vocab.put("size", model.size());
     try {
-      return run(spark, cfg, input, SpmTokenizers.source(bc, sha), driverTok.vocab(), vocab, progress);
+      return run(
+          spark, cfg, input, SpmTokenizers.source(bc, sha), driverTok.vocab(), vocab, progress);
     } finally {
       bc.destroy();
     }
@@ -147,11 +185,13 @@ public final class PrepJob {
       FileSystem fs = out.getFileSystem(conf);
       if (fs.exists(out)) {
         if (!cfg.overwrite()) {
-          throw new IllegalArgumentException("output " + cfg.output() + " already exists (use --overwrite to replace it)");
+          throw new IllegalArgumentException(
+              "output " + cfg.output() + " already exists (use --overwrite to replace it)");
         }
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot access output " + cfg.output() + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot access output " + cfg.output() + ": " + e.getMessage(), e);
     }
   }
 
@@ -160,115 +200,202 @@ public final class PrepJob {
     try {
       FileSystem fs = p.getFileSystem(conf);
       long len = fs.getFileStatus(p).getLen();
-      if (len > (1L << 30)) throw new IllegalArgumentException("--spm-model " + path + " is larger than 1 GiB");
+      if (len > (1L << 30)) {
+        throw new IllegalArgumentException("--spm-model " + path + " is larger than 1 GiB");
+      }
       try (FSDataInputStream in = fs.open(p)) {
         return in.readNBytes((int) len);
       }
     } catch (java.io.FileNotFoundException e) {
       throw new IllegalArgumentException("--spm-model does not exist: " + path);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read --spm-model " + path + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read --spm-model " + path + ": " + e.getMessage(), e);
     }
   }
 
   /** Runs prep with any tokenizer source (tests use a fake one). */
   public static Result run(
-      SparkSession spark, PrepConfig cfg, CorpusReader.Input input, PrepTokenizer.Source tokenizer,
-      VocabInfo driverVocab, Map<String, Object> vocabDescription, Consumer<String> progress) {
+      SparkSession spark,
+      PrepConfig cfg,
+      CorpusReader.Input input,
+      PrepTokenizer.Source tokenizer,
+      VocabInfo driverVocab,
+      Map<String, Object> vocabDescription,
+      Consumer<String> progress) {
     long t0 = System.nanoTime();
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     checkOutput(cfg, conf);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int parallelism = cfg.partitions() > 0 ? cfg.partitions() : jsc.defaultParallelism();
-    progress.accept(String.format("prep: %d input files, %.1f MB, format %s, parallelism %d",
-        input.files().size(), input.totalBytes() / 1e6, cfg.corpus().format().name().toLowerCase(), parallelism));
+    progress.accept(
+        String.format(
+            "prep: %d input files, %.1f MB, format %s, parallelism %d",
+            input.files().size(),
+            input.totalBytes() / 1e6,
+            cfg.corpus().format().name().toLowerCase(),
+            parallelism));
 
     // Stage 1-2: read and tokenize
     LongAccumulator docsRead = jsc.sc().longAccumulator("prep: documents read");
     CorpusReader reader = new CorpusReader(spark, cfg.corpus());
     JavaRDD<CorpusDocument> docs = reader.read(input, parallelism);
-    if (docs.getNumPartitions() < parallelism) docs = docs.repartition(parallelism);
-    JavaRDD<TokenizedDocument> tokenized = docs.map(d -> {
-      docsRead.add(1);
-      return tokenize(d, tokenizer.get());
-    }).persist(StorageLevel.DISK_ONLY()); // bounded memory: tokenized corpus on local disk, read twice
+    if (docs.getNumPartitions() < parallelism) {
+      docs = docs.repartition(parallelism);
+    }
+    JavaRDD<TokenizedDocument> tokenized =
+        docs.map(
+                d -> {
+                  docsRead.add(1);
+                  return tokenize(d, tokenizer.get());
+                })
+            .persist(
+                StorageLevel
+                    .DISK_ONLY()); // bounded memory: tokenized corpus on local disk, read twice
 
     try {
       // Stage 3: exact document counts
       DocStats ds = tokenized.aggregate(new DocStats(), DocStats::add, DocStats::merge);
       long t1 = System.nanoTime();
       if (ds.documentsIn != ds.documentsUsed + ds.skippedTotal()) {
-        throw new IllegalStateException("document counts do not reconcile: " + ds.documentsIn + " != "
-            + ds.documentsUsed + " + " + ds.skippedTotal());
+        throw new IllegalStateException(
+            "document counts do not reconcile: "
+                + ds.documentsIn
+                + " != "
+                + ds.documentsUsed
+                + " + "
+                + ds.skippedTotal());
       }
-      progress.accept(String.format("prep: documents in %d, used %d, skipped %d %s; sentences %d, tokens %d (%.1fs)",
-          ds.documentsIn, ds.documentsUsed, ds.skippedTotal(), ds.skipped, ds.sentencesUsed, ds.tokensUsed,
-          (t1 - t0) / 1e9));
+      progress.accept(
+          String.format(
+              "prep: documents in %d, used %d, skipped %d %s; sentences %d, tokens %d (%.1fs)",
+              ds.documentsIn,
+              ds.documentsUsed,
+              ds.skippedTotal(),
+              ds.skipped,
+              ds.sentencesUsed,
+              ds.tokensUsed,
+              (t1 - t0) / 1e9));
       if (ds.documentsUsed == 0) {
-        throw new IllegalArgumentException("no usable documents in the input (skipped: " + ds.skipped
-            + "); see examples: " + ds.examples);
+        throw new IllegalArgumentException(
+            "no usable documents in the input (skipped: "
+                + ds.skipped
+                + "); see examples: "
+                + ds.examples);
       }
 
       // NSP pool (only with --random-next-sentence)
       NspPool pool = null;
       if (cfg.instances().randomNextSentence()) {
         long seed = cfg.seed();
-        List<NspPool.Doc> sample = tokenized.filter(TokenizedDocument::used)
-            .map(d -> new Tuple2<>(Hashing.mix(POOL_DOMAIN, seed, d.key()), new NspPool.Doc(d.key(), d.sentences())))
-            .takeOrdered(cfg.nspPoolDocuments(), new PoolOrder())
-            .stream().map(Tuple2::_2).toList();
+        List<NspPool.Doc> sample =
+            tokenized
+                .filter(TokenizedDocument::used)
+                .map(
+                    d ->
+                        new Tuple2<>(
+                            Hashing.mix(POOL_DOMAIN, seed, d.key()),
+                            new NspPool.Doc(d.key(), d.sentences())))
+                .takeOrdered(cfg.nspPoolDocuments(), new PoolOrder())
+                .stream()
+                .map(Tuple2::_2)
+                .toList();
         pool = new NspPool(new ArrayList<>(sample));
         progress.accept("prep: NSP pool of " + sample.size() + " documents");
       }
 
       // Stage 4-5: instances, shuffled into shards
-      long avgTarget = Math.max(1, Math.round(cfg.instances().maxNumTokens() * (1 - cfg.instances().shortSeqProb() / 2)));
+      long avgTarget =
+          Math.max(
+              1,
+              Math.round(
+                  cfg.instances().maxNumTokens() * (1 - cfg.instances().shortSeqProb() / 2)));
       long estimate = (long) cfg.dupeFactor() * (ds.tokensUsed / avgTarget + ds.documentsUsed);
-      int shards = cfg.shards() > 0 ? cfg.shards()
-          : (int) Math.max(1, Math.min(100_000, (estimate + cfg.instancesPerShard() - 1) / cfg.instancesPerShard()));
-      progress.accept("prep: about " + estimate + " instances expected; writing " + shards + " shard(s)");
+      int shards =
+          cfg.shards() > 0
+              ? cfg.shards()
+              : (int)
+                  Math.max(
+                      1,
+                      Math.min(
+                          100_000,
+                          (estimate + cfg.instancesPerShard() - 1) / cfg.instancesPerShard()));
+      progress.accept(
+          "prep: about " + estimate + " instances expected; writing " + shards + " shard(s)");
 
       LongAccumulator built = jsc.sc().longAccumulator("prep: instances built");
-      LongAccumulator splitChunks = jsc.sc().longAccumulator("prep: single-sentence chunks cut at a word");
+      LongAccumulator splitChunks =
+          jsc.sc().longAccumulator("prep: single-sentence chunks cut at a word");
       LongAccumulator dropped = jsc.sc().longAccumulator("prep: one-token chunks dropped");
       LongAccumulator truncated = jsc.sc().longAccumulator("prep: tokens truncated");
       Broadcast<NspPool> poolBc = pool == null ? null : jsc.broadcast(pool);
       PrepConfig c = cfg;
-      JavaPairRDD<Long, Out> keyed = tokenized.filter(TokenizedDocument::used).flatMapToPair(d -> {
-        PrepTokenizer tok = tokenizer.get();
-        InstanceBuilder builder = new InstanceBuilder(c.instances(), tok.vocab());
-        DynamicMasker masker = c.dynamicMasking() ? null : new DynamicMasker(c.masking(), tok.vocab(), c.seed());
-        InstanceBuilder.Stats st = new InstanceBuilder.Stats();
-        NspPool p = poolBc == null ? null : poolBc.value();
-        List<Tuple2<Long, Out>> out = new ArrayList<>();
-        for (int pass = 0; pass < c.dupeFactor(); pass++) {
-          Rng rng = Rng.of(INSTANCE_DOMAIN, c.seed(), d.key(), pass);
-          for (Instance x : builder.build(d.sentences(), d.key(), rng, p, st)) {
-            long key = Hashing.mix(d.key(), pass, x.index());
-            Out o;
-            if (masker == null) {
-              o = new Out(x.ids(), x.segmentALength(), new int[0], new int[0], x.sentenceOrderLabel(), key, d.id(), pass);
-            } else {
-              MaskedInstance m = masker.mask(x.ids(), key, 0);
-              o = new Out(m.inputIds(), x.segmentALength(), m.positions(), m.labels(), x.sentenceOrderLabel(), key,
-                  d.id(), pass);
-            }
-            out.add(new Tuple2<>(Hashing.mix(SHUFFLE_DOMAIN, c.seed(), key), o));
-          }
-        }
-        built.add(st.instances);
-        splitChunks.add(st.singleSentenceChunksSplit);
-        dropped.add(st.chunksDropped);
-        truncated.add(st.tokensTruncated);
-        return out.iterator();
-      });
-      JavaRDD<Row> rows = keyed.repartitionAndSortWithinPartitions(new HashPartitioner(shards)).map(t -> t._2().toRow());
+      JavaPairRDD<Long, Out> keyed =
+          tokenized
+              .filter(TokenizedDocument::used)
+              .flatMapToPair(
+                  d -> {
+                    PrepTokenizer tok = tokenizer.get();
+                    InstanceBuilder builder = new InstanceBuilder(c.instances(), tok.vocab());
+                    DynamicMasker masker =
+                        c.dynamicMasking()
+                            ? null
+                            : new DynamicMasker(c.masking(), tok.vocab(), c.seed());
+                    InstanceBuilder.Stats st = new InstanceBuilder.Stats();
+                    NspPool p = poolBc == null ? null : poolBc.value();
+                    List<Tuple2<Long, Out>> out = new ArrayList<>();
+                    for (int pass = 0; pass < c.dupeFactor(); pass++) {
+                      Rng rng = Rng.of(INSTANCE_DOMAIN, c.seed(), d.key(), pass);
+                      for (Instance x : builder.build(d.sentences(), d.key(), rng, p, st)) {
+                        long key = Hashing.mix(d.key(), pass, x.index());
+                        Out o;
+                        if (masker == null) {
+                          o =
+                              new Out(
+                                  x.ids(),
+                                  x.segmentALength(),
+                                  new int[0],
+                                  new int[0],
+                                  x.sentenceOrderLabel(),
+                                  key,
+                                  d.id(),
+                                  pass);
+                        } else {
+                          MaskedInstance m = masker.mask(x.ids(), key, 0);
+                          o =
+                              new Out(
+                                  m.inputIds(),
+                                  x.segmentALength(),
+                                  m.positions(),
+                                  m.labels(),
+                                  x.sentenceOrderLabel(),
+                                  key,
+                                  d.id(),
+                                  pass);
+                        }
+                        out.add(new Tuple2<>(Hashing.mix(SHUFFLE_DOMAIN, c.seed(), key), o));
+                      }
+                    }
+                    built.add(st.instances);
+                    splitChunks.add(st.singleSentenceChunksSplit);
+                    dropped.add(st.chunksDropped);
+                    truncated.add(st.tokensTruncated);
+                    return out.iterator();
+                  });
+      JavaRDD<Row> rows =
+          keyed
+              .repartitionAndSortWithinPartitions(new HashPartitioner(shards))
+              .map(t -> t._2().toRow());
       String shardDir = new Path(cfg.output(), SHARDS_DIR).toString();
-      if (cfg.overwrite()) deleteIfExists(cfg.output(), conf);
+      if (cfg.overwrite()) {
+        deleteIfExists(cfg.output(), conf);
+      }
       spark.createDataFrame(rows, SCHEMA).write().mode(SaveMode.ErrorIfExists).parquet(shardDir);
       long t2 = System.nanoTime();
       progress.accept(String.format("prep: wrote shards to %s (%.1fs)", shardDir, (t2 - t1) / 1e9));
-      if (poolBc != null) poolBc.destroy();
+      if (poolBc != null) {
+        poolBc.destroy();
+      }
 
       // Stage 6: counts from what was written
       ObjectNode manifest = manifest(spark, cfg, input, ds, vocabDescription, shardDir);
@@ -285,9 +412,14 @@ public final class PrepJob {
       timing.put("verify", (t3 - t2) / 1e9);
       timing.put("total", (t3 - t0) / 1e9);
       writeManifest(cfg.output(), manifest, conf);
-      progress.accept(String.format("prep: %d instances, %d tokens, %d masked; manifest %s (%.1fs total)",
-          manifest.path("instances").path("total").asLong(), manifest.path("instances").path("tokens").asLong(),
-          manifest.path("instances").path("masked_tokens").asLong(), new Path(cfg.output(), MANIFEST), (t3 - t0) / 1e9));
+      progress.accept(
+          String.format(
+              "prep: %d instances, %d tokens, %d masked; manifest %s (%.1fs total)",
+              manifest.path("instances").path("total").asLong(),
+              manifest.path("instances").path("tokens").asLong(),
+              manifest.path("instances").path("masked_tokens").asLong(),
+              new Path(cfg.output(), MANIFEST),
+              (t3 - t0) / 1e9));
       return new Result(manifest, cfg.output());
     } finally {
       tokenized.unpersist(false);
@@ -295,7 +427,8 @@ public final class PrepJob {
   }
 
   /** Orders pool candidates by their seeded hash, then identity (deterministic). */
-  static final class PoolOrder implements java.util.Comparator<Tuple2<Long, NspPool.Doc>>, Serializable {
+  static final class PoolOrder
+      implements java.util.Comparator<Tuple2<Long, NspPool.Doc>>, Serializable {
     @Override
     public int compare(Tuple2<Long, NspPool.Doc> a, Tuple2<Long, NspPool.Doc> b) {
       int c = Long.compare(a._1(), b._1());
@@ -307,7 +440,8 @@ public final class PrepJob {
     String id = d.id();
     long key = Hashing.hash64(id);
     if (!d.isOk()) {
-      return new TokenizedDocument(id, key, null, d.problem().key(), d.detail(), d.bytes(), 0, 0, false);
+      return new TokenizedDocument(
+          id, key, null, d.problem().key(), d.detail(), d.bytes(), 0, 0, false);
     }
     List<int[]> sents = new ArrayList<>(d.sentences().size());
     long tokens = 0;
@@ -327,22 +461,37 @@ public final class PrepJob {
       reason = "one_sentence";
       detail = "a sentence-order pair needs two sentences";
     }
-    return new TokenizedDocument(id, key, reason == null ? sents.toArray(new int[0][]) : null, reason, detail,
-        d.bytes(), d.sentences().size(), tokens, d.cutAtSizeLimit());
+    return new TokenizedDocument(
+        id,
+        key,
+        reason == null ? sents.toArray(new int[0][]) : null,
+        reason,
+        detail,
+        d.bytes(),
+        d.sentences().size(),
+        tokens,
+        d.cutAtSizeLimit());
   }
 
   static void deleteIfExists(String dir, Configuration conf) {
     Path p = new Path(dir);
     try {
       FileSystem fs = p.getFileSystem(conf);
-      if (fs.exists(p) && !fs.delete(p, true)) throw new IOException("delete returned false");
+      if (fs.exists(p) && !fs.delete(p, true)) {
+        throw new IOException("delete returned false");
+      }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot remove existing output " + dir + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot remove existing output " + dir + ": " + e.getMessage(), e);
     }
   }
 
   private static ObjectNode manifest(
-      SparkSession spark, PrepConfig cfg, CorpusReader.Input input, DocStats ds, Map<String, Object> vocab,
+      SparkSession spark,
+      PrepConfig cfg,
+      CorpusReader.Input input,
+      DocStats ds,
+      Map<String, Object> vocab,
       String shardDir) {
     ObjectMapper om = new ObjectMapper();
     ObjectNode m = om.createObjectNode();
@@ -397,11 +546,18 @@ public final class PrepJob {
     Dataset<Row> shards = spark.read().parquet(shardDir);
     int width = Math.max(1, (cfg.instances().maxSeqLength() + 31) / 32);
     int buckets = cfg.instances().maxSeqLength() / width + 1;
-    List<Row> groups = shards
-        .groupBy(input_file_name().as("f"), floor(col("length").divide(width)).cast("int").as("b"))
-        .agg(count(lit(1)), sum("length"), sum(size(col("masked_positions"))), sum("sentence_order_label"),
-            min("length"), max("length"))
-        .collectAsList();
+    List<Row> groups =
+        shards
+            .groupBy(
+                input_file_name().as("f"), floor(col("length").divide(width)).cast("int").as("b"))
+            .agg(
+                count(lit(1)),
+                sum("length"),
+                sum(size(col("masked_positions"))),
+                sum("sentence_order_label"),
+                min("length"),
+                max("length"))
+            .collectAsList();
     long total = 0, tokens = 0, masked = 0, sop1 = 0;
     int minLen = Integer.MAX_VALUE, maxLen = 0;
     long[] hist = new long[buckets];
@@ -445,13 +601,17 @@ public final class PrepJob {
     }
     sh.put("count", perFile.size());
     ObjectNode rec = m.putObject("reconciliation");
-    rec.put("documents_in_equals_used_plus_skipped", ds.documentsIn == ds.documentsUsed + ds.skippedTotal());
+    rec.put(
+        "documents_in_equals_used_plus_skipped",
+        ds.documentsIn == ds.documentsUsed + ds.skippedTotal());
     rec.put("instances_equal_sum_over_shards", sum == total);
     ObjectNode mask = m.putObject("masking");
     mask.put("dynamic", cfg.dynamicMasking());
-    mask.put("note", cfg.dynamicMasking()
-        ? "instances are unmasked: mask each epoch with DynamicMasker(seed, epoch, instance_key)"
-        : "masked once, as DynamicMasker at epoch 0 would");
+    mask.put(
+        "note",
+        cfg.dynamicMasking()
+            ? "instances are unmasked: mask each epoch with DynamicMasker(seed, epoch, instance_key)"
+            : "masked once, as DynamicMasker at epoch 0 would");
     ObjectNode schema = m.putObject("schema");
     for (StructField f : SCHEMA.fields()) {
       schema.put(f.name(), f.dataType().simpleString() + ": " + f.getComment().getOrElse(() -> ""));
@@ -462,8 +622,11 @@ public final class PrepJob {
   static void writeManifest(String output, ObjectNode manifest, Configuration conf) {
     Path p = new Path(output, MANIFEST);
     try (OutputStream o = p.getFileSystem(conf).create(p, true)) {
-      o.write(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(manifest)
-          .getBytes(StandardCharsets.UTF_8));
+      o.write(
+          new ObjectMapper()
+              .enable(SerializationFeature.INDENT_OUTPUT)
+              .writeValueAsString(manifest)
+              .getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new IllegalStateException("cannot write " + p + ": " + e.getMessage(), e);
     }

@@ -51,7 +51,8 @@ public final class PretrainingShards {
     Dataset<Row> df = spark.read().parquet(new Path(dir, PrepJob.SHARDS_DIR).toString());
     for (StructField f : PrepJob.SCHEMA.fields()) {
       if (!List.of(df.schema().fieldNames()).contains(f.name())) {
-        throw new IllegalArgumentException(dir + ": shards lack column " + f.name() + "; not written by albert prep?");
+        throw new IllegalArgumentException(
+            dir + ": shards lack column " + f.name() + "; not written by albert prep?");
       }
     }
     return new PretrainingShards(df, m);
@@ -62,12 +63,21 @@ public final class PretrainingShards {
     try (InputStream in = p.getFileSystem(conf).open(p)) {
       JsonNode m = new ObjectMapper().readTree(in);
       if (!PrepJob.FORMAT.equals(m.path("format").asText())) {
-        throw new IllegalArgumentException(p + " is not an albert prep manifest (format "
-            + m.path("format").asText("missing") + ", expected " + PrepJob.FORMAT + ")");
+        throw new IllegalArgumentException(
+            p
+                + " is not an albert prep manifest (format "
+                + m.path("format").asText("missing")
+                + ", expected "
+                + PrepJob.FORMAT
+                + ")");
       }
       return m;
     } catch (java.io.FileNotFoundException e) {
-      throw new IllegalArgumentException(dir + " has no " + PrepJob.MANIFEST + ": not an albert prep output (or prep did not finish)");
+      throw new IllegalArgumentException(
+          dir
+              + " has no "
+              + PrepJob.MANIFEST
+              + ": not an albert prep output (or prep did not finish)");
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + p + ": " + e.getMessage(), e);
     }
@@ -96,8 +106,13 @@ public final class PretrainingShards {
   /** The masker that prep used (static shards) or that training must use (dynamic shards). */
   public DynamicMasker masker(VocabInfo vocab) {
     JsonNode f = manifest.path("flags");
-    MaskingConfig mc = new MaskingConfig(f.path("masked_lm_prob").asDouble(), f.path("max_predictions_per_seq").asInt(),
-        f.path("ngram").asInt(), f.path("whole_word_mask").asBoolean(true), f.path("favor_shorter_ngram").asBoolean(true));
+    MaskingConfig mc =
+        new MaskingConfig(
+            f.path("masked_lm_prob").asDouble(),
+            f.path("max_predictions_per_seq").asInt(),
+            f.path("ngram").asInt(),
+            f.path("whole_word_mask").asBoolean(true),
+            f.path("favor_shorter_ngram").asBoolean(true));
     return new DynamicMasker(mc, vocab, manifest.path("seed").asLong());
   }
 
@@ -111,21 +126,35 @@ public final class PretrainingShards {
    * @param sopLabels sentence-order label per row
    * @param instanceKeys instance_key per row
    */
-  public record Batch(int size, int seqLength, int[] inputIds, int[] tokenTypeIds, int[] attentionMask,
-      int[] mlmLabels, int[] sopLabels, long[] instanceKeys) {}
+  public record Batch(
+      int size,
+      int seqLength,
+      int[] inputIds,
+      int[] tokenTypeIds,
+      int[] attentionMask,
+      int[] mlmLabels,
+      int[] sopLabels,
+      long[] instanceKeys) {}
 
   /**
    * Batches rows of the shard schema. With a masker, rows must be unmasked (dynamic shards) and are
    * masked for {@code epoch}; without, the stored masks are used. The last batch may be smaller.
    */
-  public static Iterator<Batch> batches(Iterator<Row> rows, int batchSize, int seqLength, DynamicMasker masker,
-      int epoch) {
+  public static Iterator<Batch> batches(
+      Iterator<Row> rows, int batchSize, int seqLength, DynamicMasker masker, int epoch) {
     return batches(rows, batchSize, seqLength, masker, epoch, 0);
   }
 
-  public static Iterator<Batch> batches(Iterator<Row> rows, int batchSize, int seqLength, DynamicMasker masker,
-      int epoch, int padId) {
-    if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1");
+  public static Iterator<Batch> batches(
+      Iterator<Row> rows,
+      int batchSize,
+      int seqLength,
+      DynamicMasker masker,
+      int epoch,
+      int padId) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be >= 1");
+    }
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -134,9 +163,13 @@ public final class PretrainingShards {
 
       @Override
       public Batch next() {
-        if (!rows.hasNext()) throw new NoSuchElementException();
+        if (!rows.hasNext()) {
+          throw new NoSuchElementException();
+        }
         List<Row> chunk = new ArrayList<>(batchSize);
-        while (chunk.size() < batchSize && rows.hasNext()) chunk.add(rows.next());
+        while (chunk.size() < batchSize && rows.hasNext()) {
+          chunk.add(rows.next());
+        }
         int n = chunk.size();
         int[] ids = new int[n * seqLength];
         int[] types = new int[n * seqLength];
@@ -151,7 +184,8 @@ public final class PretrainingShards {
           int[] in = ints(r.getList(r.fieldIndex("input_ids")));
           int[] seg = ints(r.getList(r.fieldIndex("segment_ids")));
           if (in.length > seqLength) {
-            throw new IllegalArgumentException("instance of length " + in.length + " exceeds batch seq length " + seqLength);
+            throw new IllegalArgumentException(
+                "instance of length " + in.length + " exceeds batch seq length " + seqLength);
           }
           long key = r.getLong(r.fieldIndex("instance_key"));
           int[] pos;
@@ -159,7 +193,8 @@ public final class PretrainingShards {
           int[] inputs = in;
           if (masker != null) {
             if (!r.getList(r.fieldIndex("masked_positions")).isEmpty()) {
-              throw new IllegalStateException("shards are already masked; do not pass a DynamicMasker");
+              throw new IllegalStateException(
+                  "shards are already masked; do not pass a DynamicMasker");
             }
             MaskedInstance m = masker.mask(in, key, epoch);
             inputs = m.inputIds();
@@ -173,7 +208,9 @@ public final class PretrainingShards {
           System.arraycopy(inputs, 0, ids, base, inputs.length);
           System.arraycopy(seg, 0, types, base, seg.length);
           java.util.Arrays.fill(att, base, base + inputs.length, 1);
-          for (int k = 0; k < pos.length; k++) labels[base + pos[k]] = lab[k];
+          for (int k = 0; k < pos.length; k++) {
+            labels[base + pos[k]] = lab[k];
+          }
           sop[b] = r.getInt(r.fieldIndex("sentence_order_label"));
           keys[b] = key;
         }
@@ -184,7 +221,9 @@ public final class PretrainingShards {
 
   private static int[] ints(List<Object> xs) {
     int[] a = new int[xs.size()];
-    for (int i = 0; i < a.length; i++) a[i] = ((Number) xs.get(i)).intValue();
+    for (int i = 0; i < a.length; i++) {
+      a[i] = ((Number) xs.get(i)).intValue();
+    }
     return a;
   }
 }

@@ -1,9 +1,9 @@
 package org.albertspark.prep;
 
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.albertspark.prep.mask.VocabInfo;
 import org.albertspark.prep.util.Hashing;
@@ -21,17 +21,20 @@ import org.apache.spark.broadcast.Broadcast;
  */
 public final class SpmTokenizers {
   static final int MAX_MODELS = 4;
-  private static final Map<String, PrepTokenizer> CACHE = Collections.synchronizedMap(
-      new LinkedHashMap<>(8, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, PrepTokenizer> eldest) {
-          return size() > MAX_MODELS;
-        }
-      });
+  private static final Map<String, PrepTokenizer> CACHE =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(8, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, PrepTokenizer> eldest) {
+              return size() > MAX_MODELS;
+            }
+          });
 
   private SpmTokenizers() {}
 
-  /** ALBERT's tokenizer (lower-case, accent strip) over a SentencePiece model, with masking tables. */
+  /**
+   * ALBERT's tokenizer (lower-case, accent strip) over a SentencePiece model, with masking tables.
+   */
   public static final class Spm implements PrepTokenizer {
     private final AlbertTokenizer tokenizer;
     private final VocabInfo vocab;
@@ -56,15 +59,20 @@ public final class SpmTokenizers {
     }
   }
 
-  /** Masking tables of a SentencePiece vocabulary; fails clearly if ALBERT's special pieces are missing. */
+  /**
+   * Masking tables of a SentencePiece vocabulary; fails clearly if ALBERT's special pieces are
+   * missing.
+   */
   public static VocabInfo vocabInfo(SentencePieceModel model, AlbertTokenizer tok) {
     int n = model.size();
     for (String p : new String[] {"[CLS]", "[SEP]", "[MASK]"}) {
       int id = model.pieceToId(p);
       if (id < 0 || id >= n || !p.equals(model.idToPiece(id))) {
-        throw new IllegalArgumentException("the SentencePiece model has no " + p
-            + " piece; ALBERT pretraining needs [CLS], [SEP] and [MASK] (train the vocabulary with them"
-            + " as user-defined or control symbols)");
+        throw new IllegalArgumentException(
+            "the SentencePiece model has no "
+                + p
+                + " piece; ALBERT pretraining needs [CLS], [SEP] and [MASK] (train the vocabulary with them"
+                + " as user-defined or control symbols)");
       }
     }
     boolean[] start = new boolean[n];
@@ -74,7 +82,9 @@ public final class SpmTokenizers {
       PieceType t = model.type(i);
       start[i] = VocabInfo.isStartPiece(model.idToPiece(i));
       special[i] = t == PieceType.CONTROL || t == PieceType.UNUSED;
-      if (t == PieceType.NORMAL || t == PieceType.USER_DEFINED) cand.add(i);
+      if (t == PieceType.NORMAL || t == PieceType.USER_DEFINED) {
+        cand.add(i);
+      }
     }
     int cls = tok.clsId(), sep = tok.sepId(), mask = tok.maskId(), pad = tok.padId();
     cand.removeIf(i -> i == cls || i == sep || i == mask || i == pad);
@@ -84,12 +94,16 @@ public final class SpmTokenizers {
 
   /** The JVM-wide tokenizer for these model bytes. */
   public static PrepTokenizer cached(String sha256, java.util.function.Supplier<byte[]> bytes) {
-    return CACHE.computeIfAbsent(sha256, k -> {
-      byte[] b = bytes.get();
-      String actual = Hashing.sha256Hex(b);
-      if (!actual.equals(k)) throw new IllegalStateException("model bytes do not match checksum " + k);
-      return new Spm(SentencePieceModel.fromBytes(b));
-    });
+    return CACHE.computeIfAbsent(
+        sha256,
+        k -> {
+          byte[] b = bytes.get();
+          String actual = Hashing.sha256Hex(b);
+          if (!actual.equals(k)) {
+            throw new IllegalStateException("model bytes do not match checksum " + k);
+          }
+          return new Spm(SentencePieceModel.fromBytes(b));
+        });
   }
 
   /** How many models this JVM has loaded (for tests of the once-per-JVM rule). */
@@ -102,7 +116,8 @@ public final class SpmTokenizers {
     return new BroadcastSource(modelBytes, sha256);
   }
 
-  private record BroadcastSource(Broadcast<byte[]> bytes, String sha256) implements PrepTokenizer.Source {
+  private record BroadcastSource(Broadcast<byte[]> bytes, String sha256)
+      implements PrepTokenizer.Source {
     @Override
     public PrepTokenizer get() {
       return cached(sha256, bytes::value);

@@ -16,8 +16,16 @@ import java.io.Serializable;
  * @param cut the reader cut this document at --max-document-bytes
  */
 public record TokenizedDocument(
-    String id, long key, int[][] sentences, String skipReason, String detail, long bytes,
-    long sentencesIn, long tokens, boolean cut) implements Serializable {
+    String id,
+    long key,
+    int[][] sentences,
+    String skipReason,
+    String detail,
+    long bytes,
+    long sentencesIn,
+    long tokens,
+    boolean cut)
+    implements Serializable {
 
   public boolean used() {
     return skipReason == null;

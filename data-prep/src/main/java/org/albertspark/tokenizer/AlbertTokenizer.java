@@ -55,11 +55,17 @@ public final class AlbertTokenizer {
     return id >= 0 && id < model.size() && piece.equals(model.idToPiece(id)) ? id : -1;
   }
 
-  /** A special token's id; a clear error where the vocabulary lacks it, never a silent {@code <unk>}. */
+  /**
+   * A special token's id; a clear error where the vocabulary lacks it, never a silent {@code
+   * <unk>}.
+   */
   private static int require(int id, String piece) {
     if (id < 0) {
-      throw new IllegalStateException("the SentencePiece model has no " + piece + " piece, which ALBERT's"
-          + " input format needs (train the vocabulary with it as a control or user-defined symbol)");
+      throw new IllegalStateException(
+          "the SentencePiece model has no "
+              + piece
+              + " piece, which ALBERT's"
+              + " input format needs (train the vocabulary with it as a control or user-defined symbol)");
     }
     return id;
   }
@@ -68,19 +74,49 @@ public final class AlbertTokenizer {
     return model;
   }
 
-  public int clsId() { return require(clsId, "[CLS]"); }
-  public int sepId() { return require(sepId, "[SEP]"); }
-  public int maskId() { return require(maskId, "[MASK]"); }
-  public int padId() { return require(padId, "<pad>"); }
-  public int unkId() { return unkId; }
+  public int clsId() {
+    return require(clsId, "[CLS]");
+  }
+
+  public int sepId() {
+    return require(sepId, "[SEP]");
+  }
+
+  public int maskId() {
+    return require(maskId, "[MASK]");
+  }
+
+  public int padId() {
+    return require(padId, "<pad>");
+  }
+
+  public int unkId() {
+    return unkId;
+  }
 
   // ------------------------------------------------------------------ preprocessing
 
   /** Python's {@code str.isspace()} (Unicode White_Space-like set used by {@code str.split()}). */
   static boolean isPythonSpace(int c) {
     switch (c) {
-      case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x85, 0xA0, 0x1680,
-          0x2028, 0x2029, 0x202F, 0x205F, 0x3000 -> {
+      case 0x09,
+          0x0A,
+          0x0B,
+          0x0C,
+          0x0D,
+          0x1C,
+          0x1D,
+          0x1E,
+          0x1F,
+          0x20,
+          0x85,
+          0xA0,
+          0x1680,
+          0x2028,
+          0x2029,
+          0x202F,
+          0x205F,
+          0x3000 -> {
         return true;
       }
       default -> {
@@ -96,34 +132,56 @@ public final class AlbertTokenizer {
     int n = text.length();
     int i = 0;
     while (i < n) {
-      while (i < n && isPythonSpace(text.charAt(i))) i++;
-      if (i >= n) break;
-      if (sb.length() > 0) sb.append(' ');
-      while (i < n && !isPythonSpace(text.charAt(i))) sb.append(text.charAt(i++));
+      while (i < n && isPythonSpace(text.charAt(i))) {
+        i++;
+      }
+      if (i >= n) {
+        break;
+      }
+      if (sb.length() > 0) {
+        sb.append(' ');
+      }
+      while (i < n && !isPythonSpace(text.charAt(i))) {
+        sb.append(text.charAt(i++));
+      }
     }
     String out = sb.toString();
-    if (out.indexOf('`') >= 0) out = out.replace("``", "\"");
-    if (out.indexOf('\'') >= 0) out = out.replace("''", "\"");
-    if (!keepAccents) out = stripAccents(out);
-    if (doLowerCase) out = out.toLowerCase(Locale.ROOT);
+    if (out.indexOf('`') >= 0) {
+      out = out.replace("``", "\"");
+    }
+    if (out.indexOf('\'') >= 0) {
+      out = out.replace("''", "\"");
+    }
+    if (!keepAccents) {
+      out = stripAccents(out);
+    }
+    if (doLowerCase) {
+      out = out.toLowerCase(Locale.ROOT);
+    }
     return out;
   }
 
   private static boolean isAscii(String s) {
     for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) >= 0x80) return false;
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
     }
     return true;
   }
 
   /** NFKD, then drop every character whose canonical combining class is not 0. */
   static String stripAccents(String s) {
-    if (isAscii(s)) return s;
+    if (isAscii(s)) {
+      return s;
+    }
     String d = java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKD);
     StringBuilder sb = new StringBuilder(d.length());
     for (int i = 0; i < d.length(); ) {
       int cp = d.codePointAt(i);
-      if (!Combining.isCombining(cp)) sb.appendCodePoint(cp);
+      if (!Combining.isCombining(cp)) {
+        sb.appendCodePoint(cp);
+      }
       i += Character.charCount(cp);
     }
     return sb.toString();
@@ -142,19 +200,25 @@ public final class AlbertTokenizer {
     static {
       for (int cp = 0; cp <= 0x10FFFF; cp++) {
         int t = Character.getType(cp);
-        if (t != Character.NON_SPACING_MARK && t != Character.COMBINING_SPACING_MARK && t != Character.ENCLOSING_MARK) {
+        if (t != Character.NON_SPACING_MARK
+            && t != Character.COMBINING_SPACING_MARK
+            && t != Character.ENCLOSING_MARK) {
           continue;
         }
         String c = new String(Character.toChars(cp));
         // The probe character must be stable under NFD, or the test is meaningless.
-        if (!java.text.Normalizer.normalize(c, java.text.Normalizer.Form.NFD).equals(c)) continue;
+        if (!java.text.Normalizer.normalize(c, java.text.Normalizer.Form.NFD).equals(c)) {
+          continue;
+        }
         String a = "a\u0301" + c;
         String na = java.text.Normalizer.normalize(a, java.text.Normalizer.Form.NFD);
         boolean below230 = !na.equals(a);
         String b = "a" + c + "\u0316";
         String nb = java.text.Normalizer.normalize(b, java.text.Normalizer.Form.NFD);
         boolean above220 = !nb.equals(b);
-        if (below230 || above220) COMBINING.set(cp);
+        if (below230 || above220) {
+          COMBINING.set(cp);
+        }
       }
     }
 
@@ -165,12 +229,18 @@ public final class AlbertTokenizer {
 
   // ------------------------------------------------------------------ tokenization
 
-  /** Python's {@code str.isdigit()}: decimal digits plus the other Numeric_Type=Digit characters. */
+  /**
+   * Python's {@code str.isdigit()}: decimal digits plus the other Numeric_Type=Digit characters.
+   */
   static boolean isPythonDigit(int c) {
-    if (Character.getType(c) == Character.DECIMAL_DIGIT_NUMBER) return true;
+    if (Character.getType(c) == Character.DECIMAL_DIGIT_NUMBER) {
+      return true;
+    }
     int[] r = PY_EXTRA_DIGITS;
     for (int i = 0; i < r.length; i += 2) {
-      if (c >= r[i] && c <= r[i + 1]) return true;
+      if (c >= r[i] && c <= r[i + 1]) {
+        return true;
+      }
     }
     return false;
   }
@@ -179,7 +249,8 @@ public final class AlbertTokenizer {
   private static final int[] PY_EXTRA_DIGITS = {
     0xB2, 0xB3, 0xB9, 0xB9, 0x1369, 0x1371, 0x19DA, 0x19DA, 0x2070, 0x2070, 0x2074, 0x2079,
     0x2080, 0x2089, 0x2460, 0x2468, 0x2474, 0x247C, 0x2488, 0x2490, 0x24EA, 0x24EA, 0x24F5, 0x24FD,
-    0x24FF, 0x24FF, 0x2776, 0x277E, 0x2780, 0x2788, 0x278A, 0x2792, 0x10A40, 0x10A43, 0x10E60, 0x10E68,
+    0x24FF, 0x24FF, 0x2776, 0x277E, 0x2780, 0x2788, 0x278A, 0x2792, 0x10A40, 0x10A43, 0x10E60,
+        0x10E68,
     0x11052, 0x1105A, 0x1F100, 0x1F10A
   };
 
@@ -189,12 +260,20 @@ public final class AlbertTokenizer {
     List<String> out = new ArrayList<>(pieces.size() + 4);
     for (String piece : pieces) {
       int cps = piece.codePointCount(0, piece.length());
-      if (cps > 1 && piece.endsWith(",") && isPythonDigit(piece.codePointBefore(piece.length() - 1))) {
-        String core = piece.substring(0, piece.length() - 1).replace(String.valueOf(SPIECE_UNDERLINE), "");
+      if (cps > 1
+          && piece.endsWith(",")
+          && isPythonDigit(piece.codePointBefore(piece.length() - 1))) {
+        String core =
+            piece.substring(0, piece.length() - 1).replace(String.valueOf(SPIECE_UNDERLINE), "");
         List<String> cur = new ArrayList<>(model.encodeAsPieces(core));
-        if (piece.charAt(0) != SPIECE_UNDERLINE && !cur.isEmpty() && cur.get(0).charAt(0) == SPIECE_UNDERLINE) {
-          if (cur.get(0).length() == 1) cur.remove(0);
-          else cur.set(0, cur.get(0).substring(1));
+        if (piece.charAt(0) != SPIECE_UNDERLINE
+            && !cur.isEmpty()
+            && cur.get(0).charAt(0) == SPIECE_UNDERLINE) {
+          if (cur.get(0).length() == 1) {
+            cur.remove(0);
+          } else {
+            cur.set(0, cur.get(0).substring(1));
+          }
         }
         cur.add(",");
         out.addAll(cur);
@@ -209,7 +288,9 @@ public final class AlbertTokenizer {
   public int[] tokenizeToIds(String text) {
     List<String> t = tokenize(text);
     int[] ids = new int[t.size()];
-    for (int i = 0; i < ids.length; i++) ids[i] = model.pieceToId(t.get(i));
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = model.pieceToId(t.get(i));
+    }
     return ids;
   }
 
@@ -234,7 +315,8 @@ public final class AlbertTokenizer {
     int lb = b == null ? 0 : b.length;
     if (maxLength > 0) {
       if (maxLength < special) {
-        throw new IllegalArgumentException("maxLength " + maxLength + " leaves no room for the " + special + " special tokens");
+        throw new IllegalArgumentException(
+            "maxLength " + maxLength + " leaves no room for the " + special + " special tokens");
       }
       int remove = la + lb + special - maxLength;
       if (remove > 0) {
@@ -244,8 +326,11 @@ public final class AlbertTokenizer {
           // Longest first, one token at a time; ties are taken from the second sequence.
           int diff = Math.abs(la - lb);
           int first = Math.min(diff, remove);
-          if (la > lb) la -= first;
-          else lb -= first;
+          if (la > lb) {
+            la -= first;
+          } else {
+            lb -= first;
+          }
           int rest = remove - first;
           la -= rest / 2;
           lb -= rest - rest / 2;

@@ -18,13 +18,17 @@ final class ByteBuf {
   void ensureExtra(int extra) {
     if (n + extra > a.length) {
       long cap = Math.max((long) a.length * 2, (long) n + extra);
-      if (cap > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("text too long");
+      if (cap > Integer.MAX_VALUE - 16) {
+        throw new IllegalArgumentException("text too long");
+      }
       a = Arrays.copyOf(a, (int) cap);
     }
   }
 
   void put(byte b) {
-    if (n == a.length) ensureExtra(1);
+    if (n == a.length) {
+      ensureExtra(1);
+    }
     a[n++] = b;
   }
 
@@ -35,9 +39,13 @@ final class ByteBuf {
   }
 
   boolean endsWith(byte[] suffix) {
-    if (n < suffix.length) return false;
+    if (n < suffix.length) {
+      return false;
+    }
     for (int i = 0; i < suffix.length; i++) {
-      if (a[n - suffix.length + i] != suffix[i]) return false;
+      if (a[n - suffix.length + i] != suffix[i]) {
+        return false;
+      }
     }
     return true;
   }

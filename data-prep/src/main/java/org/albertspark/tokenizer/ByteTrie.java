@@ -38,7 +38,9 @@ final class ByteTrie {
     int s = ROOT;
     for (byte b : key) {
       s = child(s, b);
-      if (s < 0) return -1;
+      if (s < 0) {
+        return -1;
+      }
     }
     return value[s];
   }
@@ -48,7 +50,9 @@ final class ByteTrie {
     int node = ROOT;
     for (int i = off; i < off + len; i++) {
       node = child(node, s[i]);
-      if (node < 0) return -1;
+      if (node < 0) {
+        return -1;
+      }
     }
     return value[node];
   }
@@ -59,20 +63,30 @@ final class ByteTrie {
     int best = 0;
     for (int i = pos; i < end; i++) {
       node = child(node, s[i]);
-      if (node < 0) break;
-      if (value[node] >= 0) best = i + 1 - pos;
+      if (node < 0) {
+        break;
+      }
+      if (value[node] >= 0) {
+        best = i + 1 - pos;
+      }
     }
     return best;
   }
 
-  /** Builds from keys and values; for duplicate keys the first occurrence wins. Empty keys are ignored. */
+  /**
+   * Builds from keys and values; for duplicate keys the first occurrence wins. Empty keys are
+   * ignored.
+   */
   static ByteTrie build(byte[][] keys, int[] values) {
     Integer[] order = new Integer[keys.length];
-    for (int i = 0; i < order.length; i++) order[i] = i;
-    Comparator<Integer> cmp = (a, b) -> {
-      int c = Arrays.compareUnsigned(keys[a], keys[b]);
-      return c != 0 ? c : Integer.compare(a, b);
-    };
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Comparator<Integer> cmp =
+        (a, b) -> {
+          int c = Arrays.compareUnsigned(keys[a], keys[b]);
+          return c != 0 ? c : Integer.compare(a, b);
+        };
     Arrays.sort(order, cmp);
     Builder b = new Builder(Math.max(16, keys.length * 4));
     // Work items: node, lo, hi (range in order[]), depth.
@@ -86,10 +100,14 @@ final class ByteTrie {
       int node = w[0], lo = w[1], hi = w[2], depth = w[3];
       // keys that end here
       while (lo < hi && keys[order[lo]].length == depth) {
-        if (depth > 0 && b.value[node] < 0) b.value[node] = values[order[lo]];
+        if (depth > 0 && b.value[node] < 0) {
+          b.value[node] = values[order[lo]];
+        }
         lo++;
       }
-      if (lo >= hi) continue;
+      if (lo >= hi) {
+        continue;
+      }
       int n = 0;
       for (int i = lo; i < hi; i++) {
         int c = keys[order[i]][depth] & 0xFF;
@@ -121,6 +139,7 @@ final class ByteTrie {
     int[] check;
     int[] value;
     int used = 0;
+
     /** Free slots (check == -1) among the allocated ones. */
     final java.util.BitSet free = new java.util.BitSet();
 
@@ -134,7 +153,9 @@ final class ByteTrie {
     }
 
     void ensure(int idx) {
-      if (idx < check.length) return;
+      if (idx < check.length) {
+        return;
+      }
       int cap = Math.max(idx + 1, check.length * 2);
       int old = check.length;
       base = Arrays.copyOf(base, cap);

@@ -10,10 +10,9 @@ import java.util.List;
 /**
  * {@code sentencepiece.ModelProto}: pieces, trainer_spec, normalizer_spec, denormalizer_spec.
  *
- * <p>Immutable. A loaded model keeps every field it does not interpret (self_test_data,
- * extensions, unknown fields), so {@code parse(bytes).toBytes()} gives the same bytes back for
- * files written by SentencePiece. Models built in code are serialized in field-number order, as
- * protobuf C++ does.
+ * <p>Immutable. A loaded model keeps every field it does not interpret (self_test_data, extensions,
+ * unknown fields), so {@code parse(bytes).toBytes()} gives the same bytes back for files written by
+ * SentencePiece. Models built in code are serialized in field-number order, as protobuf C++ does.
  */
 public final class ModelProto {
   public static final int PIECES = 1;
@@ -45,8 +44,11 @@ public final class ModelProto {
 
     /** A piece as spm_train writes it: the type field is only written when it is not NORMAL. */
     public static Piece of(String piece, float score, PieceType type) {
-      ProtoMessage.Builder b = ProtoMessage.builder().setString(PIECE, piece).setFloat(SCORE, score);
-      if (type != PieceType.NORMAL) b.setVarint(TYPE, type.number());
+      ProtoMessage.Builder b =
+          ProtoMessage.builder().setString(PIECE, piece).setFloat(SCORE, score);
+      if (type != PieceType.NORMAL) {
+        b.setVarint(TYPE, type.number());
+      }
       return new Piece(b.build());
     }
 
@@ -54,13 +56,26 @@ public final class ModelProto {
       return new Piece(msg);
     }
 
-    public String piece() { return piece; }
-    public float score() { return score; }
-    public PieceType type() { return type; }
-    public ProtoMessage raw() { return msg; }
+    public String piece() {
+      return piece;
+    }
+
+    public float score() {
+      return score;
+    }
+
+    public PieceType type() {
+      return type;
+    }
+
+    public ProtoMessage raw() {
+      return msg;
+    }
 
     /** The piece's UTF-8 bytes as stored (internal, not copied). */
-    byte[] utf8() { return utf8; }
+    byte[] utf8() {
+      return utf8;
+    }
 
     @Override
     public String toString() {
@@ -110,21 +125,36 @@ public final class ModelProto {
   public byte[] toBytes() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ProtoMessage.Builder b = ProtoMessage.builder();
-    for (Piece p : pieces) b.append(new ProtoMessage.Field(PIECES, ProtoMessage.WIRE_LEN, 0, p.raw().toBytes()));
+    for (Piece p : pieces)
+      b.append(new ProtoMessage.Field(PIECES, ProtoMessage.WIRE_LEN, 0, p.raw().toBytes()));
     b.build().writeTo(out);
     rest.writeTo(out);
     return out.toByteArray();
   }
 
-  public List<Piece> pieces() { return pieces; }
+  public List<Piece> pieces() {
+    return pieces;
+  }
+
   /** Never null: an absent trainer_spec reads as all defaults. */
-  public TrainerSpec trainerSpec() { return trainerSpec; }
+  public TrainerSpec trainerSpec() {
+    return trainerSpec;
+  }
+
   /** Null when absent. */
-  public NormalizerSpec normalizerSpec() { return normalizerSpec; }
+  public NormalizerSpec normalizerSpec() {
+    return normalizerSpec;
+  }
+
   /** Null when absent. */
-  public NormalizerSpec denormalizerSpec() { return denormalizerSpec; }
+  public NormalizerSpec denormalizerSpec() {
+    return denormalizerSpec;
+  }
+
   /** Every top-level field other than the pieces, in file order. */
-  public ProtoMessage rawWithoutPieces() { return rest; }
+  public ProtoMessage rawWithoutPieces() {
+    return rest;
+  }
 
   public Builder toBuilder() {
     return new Builder(new ArrayList<>(pieces), rest.toBuilder());
@@ -143,18 +173,49 @@ public final class ModelProto {
       this.rest = rest;
     }
 
-    public Builder pieces(List<Piece> v) { pieces.clear(); pieces.addAll(v); return this; }
-    public Builder addPiece(Piece p) { pieces.add(p); return this; }
-    public Builder addPiece(String piece, float score, PieceType type) { pieces.add(Piece.of(piece, score, type)); return this; }
-    public Builder trainerSpec(TrainerSpec v) { rest.setMessage(TRAINER_SPEC, v.raw()); return this; }
-    public Builder normalizerSpec(NormalizerSpec v) { rest.setMessage(NORMALIZER_SPEC, v.raw()); return this; }
-    public Builder denormalizerSpec(NormalizerSpec v) {
-      if (v == null) rest.clear(DENORMALIZER_SPEC); else rest.setMessage(DENORMALIZER_SPEC, v.raw());
+    public Builder pieces(List<Piece> v) {
+      pieces.clear();
+      pieces.addAll(v);
       return this;
     }
+
+    public Builder addPiece(Piece p) {
+      pieces.add(p);
+      return this;
+    }
+
+    public Builder addPiece(String piece, float score, PieceType type) {
+      pieces.add(Piece.of(piece, score, type));
+      return this;
+    }
+
+    public Builder trainerSpec(TrainerSpec v) {
+      rest.setMessage(TRAINER_SPEC, v.raw());
+      return this;
+    }
+
+    public Builder normalizerSpec(NormalizerSpec v) {
+      rest.setMessage(NORMALIZER_SPEC, v.raw());
+      return this;
+    }
+
+    public Builder denormalizerSpec(NormalizerSpec v) {
+      if (v == null) {
+        rest.clear(DENORMALIZER_SPEC);
+      } else {
+        rest.setMessage(DENORMALIZER_SPEC, v.raw());
+      }
+      return this;
+    }
+
     /** Escape hatch for other top-level fields (e.g. self_test_data). */
-    public ProtoMessage.Builder raw() { return rest; }
-    public ModelProto build() { return new ModelProto(new ArrayList<>(pieces), rest.build()); }
+    public ProtoMessage.Builder raw() {
+      return rest;
+    }
+
+    public ModelProto build() {
+      return new ModelProto(new ArrayList<>(pieces), rest.build());
+    }
   }
 
   @Override

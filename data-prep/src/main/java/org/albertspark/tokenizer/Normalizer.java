@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * SentencePiece text normalization, as {@code normalizer.cc} does it: longest-match rewriting with
  * the precompiled charsmap on UTF-8 bytes (user-defined symbols are matched first and copied
- * verbatim), invalid UTF-8 bytes → U+FFFD one byte at a time, whitespace collapsing
- * ({@code remove_extra_whitespaces}), ' ' → ▁ (U+2581, {@code escape_whitespaces}) and the dummy
- * prefix ▁ ({@code add_dummy_prefix}; a suffix when {@code treat_whitespace_as_suffix}).
+ * verbatim), invalid UTF-8 bytes → U+FFFD one byte at a time, whitespace collapsing ({@code
+ * remove_extra_whitespaces}), ' ' → ▁ (U+2581, {@code escape_whitespaces}) and the dummy prefix ▁
+ * ({@code add_dummy_prefix}; a suffix when {@code treat_whitespace_as_suffix}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -23,11 +23,14 @@ public final class Normalizer {
   private final boolean removeExtraWhitespaces;
   private final boolean escapeWhitespaces;
   private final boolean treatWhitespaceAsSuffix;
+
   /** ASCII bytes that no rule and no user-defined symbol can start with: copied as is. */
   private final boolean[] plainAscii = new boolean[128];
+
   private final boolean[] userFirst = new boolean[256];
 
-  Normalizer(NormalizerSpec spec, boolean treatWhitespaceAsSuffix, List<byte[]> userDefinedSymbols) {
+  Normalizer(
+      NormalizerSpec spec, boolean treatWhitespaceAsSuffix, List<byte[]> userDefinedSymbols) {
     byte[] blob = spec.precompiledCharsmapNoCopy();
     this.charsMap = blob.length == 0 ? null : PrecompiledCharsMap.decode(blob);
     this.addDummyPrefix = spec.addDummyPrefix();
@@ -40,7 +43,9 @@ public final class Normalizer {
       byte[][] keys = userDefinedSymbols.toArray(new byte[0][]);
       int[] vals = new int[keys.length];
       for (int i = 0; i < keys.length; i++) {
-        if (keys[i].length > 0) userFirst[keys[i][0] & 0xFF] = true;
+        if (keys[i].length > 0) {
+          userFirst[keys[i][0] & 0xFF] = true;
+        }
       }
       this.userSymbols = ByteTrie.build(keys, vals);
     }
@@ -54,7 +59,10 @@ public final class Normalizer {
     return new Normalizer(spec, false, List.of());
   }
 
-  /** The normalized text exactly as SentencePiece produces it (with ▁ for spaces and the dummy prefix). */
+  /**
+   * The normalized text exactly as SentencePiece produces it (with ▁ for spaces and the dummy
+   * prefix).
+   */
   public String normalize(String text) {
     byte[] in = new byte[Utf8.maxEncodedLength(text)];
     int n = Utf8.encode(text, in);
@@ -113,26 +121,37 @@ public final class Normalizer {
   }
 
   private void addWs(ByteBuf out) {
-    if (escapeWhitespaces) out.put(SPACE_SYMBOL, 0, 3);
-    else out.put((byte) ' ');
+    if (escapeWhitespaces) {
+      out.put(SPACE_SYMBOL, 0, 3);
+    } else {
+      out.put((byte) ' ');
+    }
   }
 
   /** Normalizes {@code in[from, to)} and appends the result to {@code out} (cleared first). */
   void normalize(byte[] in, int from, int to, ByteBuf out) {
     out.clear();
     int pos = from;
-    if (pos >= to) return;
+    if (pos >= to) {
+      return;
+    }
     Prefix p = new Prefix();
     if (removeExtraWhitespaces) {
       while (pos < to) {
         int consumed = normalizePrefix(in, pos, to, p);
-        if (!(p.len == 1 && p.src[p.off] == ' ')) break;
+        if (!(p.len == 1 && p.src[p.off] == ' ')) {
+          break;
+        }
         pos += consumed;
       }
     }
-    if (pos >= to) return;
+    if (pos >= to) {
+      return;
+    }
     out.ensureExtra((to - pos) + 8);
-    if (!treatWhitespaceAsSuffix && addDummyPrefix) addWs(out);
+    if (!treatWhitespaceAsSuffix && addDummyPrefix) {
+      addWs(out);
+    }
     boolean prevSpace = removeExtraWhitespaces;
     final boolean[] plain = plainAscii;
     while (pos < to) {
@@ -141,8 +160,11 @@ public final class Normalizer {
         // Fast path: an ASCII byte no rule touches is its own normalization.
         if (b == ' ') {
           if (!prevSpace) {
-            if (escapeWhitespaces) out.put(SPACE_SYMBOL, 0, 3);
-            else out.put((byte) ' ');
+            if (escapeWhitespaces) {
+              out.put(SPACE_SYMBOL, 0, 3);
+            } else {
+              out.put((byte) ' ');
+            }
             prevSpace = true;
           }
         } else {
@@ -156,23 +178,34 @@ public final class Normalizer {
         int o = p.off;
         int e = p.off + p.len;
         if (prevSpace) {
-          while (o < e && src[o] == ' ') o++;
+          while (o < e && src[o] == ' ') {
+            o++;
+          }
         }
         if (o < e) {
           for (int k = o; k < e; k++) {
-            if (escapeWhitespaces && src[k] == ' ') out.put(SPACE_SYMBOL, 0, 3);
-            else out.put(src[k]);
+            if (escapeWhitespaces && src[k] == ' ') {
+              out.put(SPACE_SYMBOL, 0, 3);
+            } else {
+              out.put(src[k]);
+            }
           }
           prevSpace = src[e - 1] == ' ';
         }
         pos += consumed;
       }
-      if (!removeExtraWhitespaces) prevSpace = false;
+      if (!removeExtraWhitespaces) {
+        prevSpace = false;
+      }
     }
     if (removeExtraWhitespaces) {
       byte[] space = escapeWhitespaces ? SPACE_SYMBOL : SPACE;
-      while (out.endsWith(space)) out.n -= space.length;
+      while (out.endsWith(space)) {
+        out.n -= space.length;
+      }
     }
-    if (treatWhitespaceAsSuffix && addDummyPrefix) addWs(out);
+    if (treatWhitespaceAsSuffix && addDummyPrefix) {
+      addWs(out);
+    }
   }
 }

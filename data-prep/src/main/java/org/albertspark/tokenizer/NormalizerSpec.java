@@ -75,14 +75,43 @@ public final class NormalizerSpec {
       this.b = b;
     }
 
-    public Builder name(String v) { b.setString(NAME, v); return this; }
-    public Builder precompiledCharsmap(byte[] v) { b.setBytes(PRECOMPILED_CHARSMAP, v); return this; }
-    public Builder addDummyPrefix(boolean v) { b.setBool(ADD_DUMMY_PREFIX, v); return this; }
-    public Builder removeExtraWhitespaces(boolean v) { b.setBool(REMOVE_EXTRA_WHITESPACES, v); return this; }
-    public Builder escapeWhitespaces(boolean v) { b.setBool(ESCAPE_WHITESPACES, v); return this; }
-    public Builder normalizationRuleTsv(String v) { b.setString(NORMALIZATION_RULE_TSV, v); return this; }
+    public Builder name(String v) {
+      b.setString(NAME, v);
+      return this;
+    }
+
+    public Builder precompiledCharsmap(byte[] v) {
+      b.setBytes(PRECOMPILED_CHARSMAP, v);
+      return this;
+    }
+
+    public Builder addDummyPrefix(boolean v) {
+      b.setBool(ADD_DUMMY_PREFIX, v);
+      return this;
+    }
+
+    public Builder removeExtraWhitespaces(boolean v) {
+      b.setBool(REMOVE_EXTRA_WHITESPACES, v);
+      return this;
+    }
+
+    public Builder escapeWhitespaces(boolean v) {
+      b.setBool(ESCAPE_WHITESPACES, v);
+      return this;
+    }
+
+    public Builder normalizationRuleTsv(String v) {
+      b.setString(NORMALIZATION_RULE_TSV, v);
+      return this;
+    }
+
     /** Escape hatch for fields without a typed setter. */
-    public ProtoMessage.Builder raw() { return b; }
-    public NormalizerSpec build() { return new NormalizerSpec(b.build()); }
+    public ProtoMessage.Builder raw() {
+      return b;
+    }
+
+    public NormalizerSpec build() {
+      return new NormalizerSpec(b.build());
+    }
   }
 }

@@ -23,7 +23,9 @@ public enum PieceType {
   /** The type for a protobuf enum value; unknown values are rejected. */
   public static PieceType fromNumber(long n) {
     for (PieceType t : values()) {
-      if (t.number == n) return t;
+      if (t.number == n) {
+        return t;
+      }
     }
     throw new IllegalArgumentException("unknown SentencePiece piece type " + n);
   }

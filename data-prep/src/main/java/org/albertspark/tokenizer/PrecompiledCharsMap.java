@@ -13,6 +13,7 @@ import java.util.BitSet;
 final class PrecompiledCharsMap {
   private final int[] units;
   private final byte[] strings;
+
   /** For each first byte: may a key start with it? (false → the byte never matches). */
   private final boolean[] firstByteMayMatch = new boolean[256];
 
@@ -23,20 +24,35 @@ final class PrecompiledCharsMap {
 
   static PrecompiledCharsMap decode(byte[] blob) {
     if (blob.length <= 4) {
-      throw new IllegalArgumentException("precompiled_charsmap is broken: only " + blob.length + " bytes");
+      throw new IllegalArgumentException(
+          "precompiled_charsmap is broken: only " + blob.length + " bytes");
     }
-    long trieSize = (blob[0] & 0xFFL) | (blob[1] & 0xFFL) << 8 | (blob[2] & 0xFFL) << 16 | (blob[3] & 0xFFL) << 24;
+    long trieSize =
+        (blob[0] & 0xFFL)
+            | (blob[1] & 0xFFL) << 8
+            | (blob[2] & 0xFFL) << 16
+            | (blob[3] & 0xFFL) << 24;
     if (trieSize >= blob.length - 4L + 1 || trieSize >= blob.length) {
       throw new IllegalArgumentException(
-          "precompiled_charsmap is broken: trie size " + trieSize + " exceeds the blob size " + blob.length);
+          "precompiled_charsmap is broken: trie size "
+              + trieSize
+              + " exceeds the blob size "
+              + blob.length);
     }
     if (trieSize % 4 != 0 || trieSize == 0) {
-      throw new IllegalArgumentException("precompiled_charsmap is broken: trie size " + trieSize + " is not a positive multiple of 4");
+      throw new IllegalArgumentException(
+          "precompiled_charsmap is broken: trie size "
+              + trieSize
+              + " is not a positive multiple of 4");
     }
     int[] units = new int[(int) (trieSize / 4)];
     for (int i = 0; i < units.length; i++) {
       int o = 4 + 4 * i;
-      units[i] = (blob[o] & 0xFF) | (blob[o + 1] & 0xFF) << 8 | (blob[o + 2] & 0xFF) << 16 | (blob[o + 3] & 0xFF) << 24;
+      units[i] =
+          (blob[o] & 0xFF)
+              | (blob[o + 1] & 0xFF) << 8
+              | (blob[o + 2] & 0xFF) << 16
+              | (blob[o + 3] & 0xFF) << 24;
     }
     byte[] strings = java.util.Arrays.copyOfRange(blob, 4 + (int) trieSize, blob.length);
     PrecompiledCharsMap m = new PrecompiledCharsMap(units, strings);
@@ -71,12 +87,18 @@ final class PrecompiledCharsMap {
       int base = stack.pop();
       for (int c = 0; c < 256; c++) {
         int child = base ^ c;
-        if (child < 0 || child >= units.length) continue; // lookups treat this as a mismatch
+        if (child < 0 || child >= units.length) {
+          continue; // lookups treat this as a mismatch
+        }
         int u = units[child];
-        if (label(u) != c) continue;
+        if (label(u) != c) {
+          continue;
+        }
         int next = child ^ offset(u);
         if (hasLeaf(u)) {
-          if (next < 0 || next >= units.length) throw broken("leaf index " + next + " out of range");
+          if (next < 0 || next >= units.length) {
+            throw broken("leaf index " + next + " out of range");
+          }
           int v = value(units[next]);
           checkString(v);
         }
@@ -93,10 +115,16 @@ final class PrecompiledCharsMap {
   }
 
   private void checkString(int v) {
-    if (v < 0 || v >= strings.length) throw broken("replacement offset " + v + " out of range");
+    if (v < 0 || v >= strings.length) {
+      throw broken("replacement offset " + v + " out of range");
+    }
     int e = v;
-    while (e < strings.length && strings[e] != 0) e++;
-    if (e == strings.length) throw broken("replacement string at " + v + " is not NUL-terminated");
+    while (e < strings.length && strings[e] != 0) {
+      e++;
+    }
+    if (e == strings.length) {
+      throw broken("replacement string at " + v + " is not NUL-terminated");
+    }
   }
 
   private static IllegalArgumentException broken(String what) {
@@ -108,8 +136,8 @@ final class PrecompiledCharsMap {
   }
 
   /**
-   * The longest key that is a prefix of {@code s[pos, end)}: returns {@code (value << 32) | length},
-   * or 0 when there is none.
+   * The longest key that is a prefix of {@code s[pos, end)}: returns {@code (value << 32) |
+   * length}, or 0 when there is none.
    */
   long longestMatch(byte[] s, int pos, int end) {
     final int[] u = units;
@@ -118,12 +146,18 @@ final class PrecompiledCharsMap {
     for (int i = pos; i < end; i++) {
       int c = s[i] & 0xFF;
       nodePos ^= c;
-      if (nodePos < 0 || nodePos >= u.length) return best;
+      if (nodePos < 0 || nodePos >= u.length) {
+        return best;
+      }
       int unit = u[nodePos];
-      if (label(unit) != c) return best;
+      if (label(unit) != c) {
+        return best;
+      }
       nodePos ^= offset(unit);
       if (hasLeaf(unit)) {
-        if (nodePos < 0 || nodePos >= u.length) throw broken("leaf index out of range");
+        if (nodePos < 0 || nodePos >= u.length) {
+          throw broken("leaf index out of range");
+        }
         best = ((long) value(u[nodePos]) << 32) | (i + 1 - pos);
       }
     }
@@ -137,7 +171,9 @@ final class PrecompiledCharsMap {
 
   int stringEnd(int value) {
     int e = value;
-    while (strings[e] != 0) e++;
+    while (strings[e] != 0) {
+      e++;
+    }
     return e;
   }
 }

@@ -35,7 +35,9 @@ public final class ProtoMessage {
         throw new IllegalArgumentException("invalid protobuf field number " + number);
       }
       if (wireType == WIRE_LEN) {
-        if (payload == null) throw new IllegalArgumentException("LEN field without payload");
+        if (payload == null) {
+          throw new IllegalArgumentException("LEN field without payload");
+        }
       } else if (wireType != WIRE_VARINT && wireType != WIRE_I64 && wireType != WIRE_I32) {
         throw new IllegalArgumentException("unsupported wire type " + wireType);
       }
@@ -80,18 +82,27 @@ public final class ProtoMessage {
         throw corrupt("invalid field number " + num, base - off + fieldStart);
       }
       switch (wt) {
-        case WIRE_VARINT -> out.add(new Field((int) num, wt, readVarint(buf, pos, end, base - off), null));
+        case WIRE_VARINT ->
+            out.add(new Field((int) num, wt, readVarint(buf, pos, end, base - off), null));
         case WIRE_I64 -> {
-          if (end - pos[0] < 8) throw corrupt("truncated 64-bit field " + num, base - off + pos[0]);
+          if (end - pos[0] < 8) {
+            throw corrupt("truncated 64-bit field " + num, base - off + pos[0]);
+          }
           long v = 0;
-          for (int i = 7; i >= 0; i--) v = (v << 8) | (buf[pos[0] + i] & 0xFFL);
+          for (int i = 7; i >= 0; i--) {
+            v = (v << 8) | (buf[pos[0] + i] & 0xFFL);
+          }
           pos[0] += 8;
           out.add(new Field((int) num, wt, v, null));
         }
         case WIRE_I32 -> {
-          if (end - pos[0] < 4) throw corrupt("truncated 32-bit field " + num, base - off + pos[0]);
+          if (end - pos[0] < 4) {
+            throw corrupt("truncated 32-bit field " + num, base - off + pos[0]);
+          }
           long v = 0;
-          for (int i = 3; i >= 0; i--) v = (v << 8) | (buf[pos[0] + i] & 0xFFL);
+          for (int i = 3; i >= 0; i--) {
+            v = (v << 8) | (buf[pos[0] + i] & 0xFFL);
+          }
           pos[0] += 4;
           out.add(new Field((int) num, wt, v, null));
         }
@@ -99,14 +110,22 @@ public final class ProtoMessage {
           long len = readVarint(buf, pos, end, base - off);
           if (len < 0 || len > end - pos[0]) {
             throw corrupt(
-                "length " + len + " of field " + num + " exceeds the " + (end - pos[0]) + " remaining bytes (truncated file?)",
+                "length "
+                    + len
+                    + " of field "
+                    + num
+                    + " exceeds the "
+                    + (end - pos[0])
+                    + " remaining bytes (truncated file?)",
                 base - off + pos[0]);
           }
           byte[] p = Arrays.copyOfRange(buf, pos[0], pos[0] + (int) len);
           pos[0] += (int) len;
           out.add(new Field((int) num, wt, 0, p));
         }
-        default -> throw corrupt("unsupported wire type " + wt + " for field " + num, base - off + fieldStart);
+        default ->
+            throw corrupt(
+                "unsupported wire type " + wt + " for field " + num, base - off + fieldStart);
       }
     }
     return new ProtoMessage(Collections.unmodifiableList(out));
@@ -116,11 +135,17 @@ public final class ProtoMessage {
     long v = 0;
     int start = pos[0];
     for (int shift = 0; shift < 64; shift += 7) {
-      if (pos[0] >= end) throw corrupt("truncated varint", base + start);
+      if (pos[0] >= end) {
+        throw corrupt("truncated varint", base + start);
+      }
       int b = buf[pos[0]++] & 0xFF;
-      if (shift == 63 && b > 1) throw corrupt("malformed varint (more than 64 bits)", base + start);
+      if (shift == 63 && b > 1) {
+        throw corrupt("malformed varint (more than 64 bits)", base + start);
+      }
       v |= (long) (b & 0x7F) << shift;
-      if ((b & 0x80) == 0) return v;
+      if ((b & 0x80) == 0) {
+        return v;
+      }
     }
     throw corrupt("malformed varint (more than 10 bytes)", base + start);
   }
@@ -143,10 +168,14 @@ public final class ProtoMessage {
       switch (f.wireType()) {
         case WIRE_VARINT -> writeVarint(out, f.bits());
         case WIRE_I64 -> {
-          for (int i = 0; i < 8; i++) out.write((int) (f.bits() >>> (8 * i)));
+          for (int i = 0; i < 8; i++) {
+            out.write((int) (f.bits() >>> (8 * i)));
+          }
         }
         case WIRE_I32 -> {
-          for (int i = 0; i < 4; i++) out.write((int) (f.bits() >>> (8 * i)));
+          for (int i = 0; i < 4; i++) {
+            out.write((int) (f.bits() >>> (8 * i)));
+          }
         }
         default -> {
           writeVarint(out, f.payload().length);
@@ -172,7 +201,9 @@ public final class ProtoMessage {
 
   private Field last(int number) {
     for (int i = fields.size() - 1; i >= 0; i--) {
-      if (fields.get(i).number() == number) return fields.get(i);
+      if (fields.get(i).number() == number) {
+        return fields.get(i);
+      }
     }
     return null;
   }
@@ -227,7 +258,10 @@ public final class ProtoMessage {
     return f == null ? def : new String(f.payload(), StandardCharsets.UTF_8);
   }
 
-  /** Sub-message; absent → null. (Protobuf would merge repeated occurrences; SentencePiece files have one.) */
+  /**
+   * Sub-message; absent → null. (Protobuf would merge repeated occurrences; SentencePiece files
+   * have one.)
+   */
   public ProtoMessage getMessage(int number) {
     Field f = last(number, WIRE_LEN);
     return f == null ? null : parse(f.payload(), 0, f.payload().length, 0);
@@ -237,7 +271,9 @@ public final class ProtoMessage {
     List<String> out = new ArrayList<>();
     for (Field f : fields) {
       if (f.number() == number) {
-        if (f.wireType() != WIRE_LEN) throw new IllegalArgumentException("field " + number + " is not a string");
+        if (f.wireType() != WIRE_LEN) {
+          throw new IllegalArgumentException("field " + number + " is not a string");
+        }
         out.add(new String(f.payload(), StandardCharsets.UTF_8));
       }
     }
@@ -298,7 +334,9 @@ public final class ProtoMessage {
       if (first >= 0) {
         fields.set(first, field);
         for (int i = fields.size() - 1; i > first; i--) {
-          if (fields.get(i).number() == field.number()) fields.remove(i);
+          if (fields.get(i).number() == field.number()) {
+            fields.remove(i);
+          }
         }
       } else {
         fields.add(insertionPoint(field.number()), field);
@@ -309,7 +347,9 @@ public final class ProtoMessage {
     public Builder add(Field field) {
       int lastIdx = -1;
       for (int i = 0; i < fields.size(); i++) {
-        if (fields.get(i).number() == field.number()) lastIdx = i;
+        if (fields.get(i).number() == field.number()) {
+          lastIdx = i;
+        }
       }
       fields.add(lastIdx >= 0 ? lastIdx + 1 : insertionPoint(field.number()), field);
       return this;
@@ -317,7 +357,9 @@ public final class ProtoMessage {
 
     private int insertionPoint(int number) {
       for (int i = 0; i < fields.size(); i++) {
-        if (fields.get(i).number() > number) return i;
+        if (fields.get(i).number() > number) {
+          return i;
+        }
       }
       return fields.size();
     }

@@ -16,8 +16,8 @@ import java.util.Map;
  *
  * <p>Encoding follows SentencePiece: {@link Normalizer normalization} on UTF-8 bytes, then the
  * unigram Viterbi search of {@code unigram_model.cc} (EncodeOptimized: best path ending at every
- * byte position, pieces found with a trie, float scores, user-defined symbols scored {@code
- * length * max_score - 0.1}, an unknown character scored {@code min_score - 10}), then, as {@code
+ * byte position, pieces found with a trie, float scores, user-defined symbols scored {@code length
+ * * max_score - 0.1}, an unknown character scored {@code min_score - 10}), then, as {@code
  * PopulateSentencePieceText}, consecutive unknown pieces merged into one (or, with byte fallback,
  * unknown pieces spelled as {@code <0xXX>} byte pieces).
  *
@@ -32,6 +32,7 @@ import java.util.Map;
  */
 public final class SentencePieceModel {
   private static final float UNK_PENALTY = 10.0f;
+
   /** Per-thread scratch arrays above this many elements are not kept after a call. */
   private static final int KEEP_SCRATCH_LIMIT = 1 << 20;
 
@@ -66,14 +67,18 @@ public final class SentencePieceModel {
     TrainerSpec ts = proto.trainerSpec();
     this.modelType = ts.modelType();
     if (modelType != TrainerSpec.ModelType.UNIGRAM && modelType != TrainerSpec.ModelType.BPE) {
-      throw new IllegalArgumentException("unsupported SentencePiece model_type " + modelType + " (UNIGRAM and BPE are supported)");
+      throw new IllegalArgumentException(
+          "unsupported SentencePiece model_type " + modelType + " (UNIGRAM and BPE are supported)");
     }
     if (proto.normalizerSpec() == null) {
-      throw new IllegalArgumentException("SentencePiece model has no normalizer_spec (truncated or not a .model file?)");
+      throw new IllegalArgumentException(
+          "SentencePiece model has no normalizer_spec (truncated or not a .model file?)");
     }
     List<ModelProto.Piece> ps = proto.pieces();
     int n = ps.size();
-    if (n == 0) throw new IllegalArgumentException("SentencePiece model has no pieces (not a .model file?)");
+    if (n == 0) {
+      throw new IllegalArgumentException("SentencePiece model has no pieces (not a .model file?)");
+    }
     this.byteFallback = ts.byteFallback();
     pieces = new String[n];
     scores = new float[n];
@@ -90,12 +95,15 @@ public final class SentencePieceModel {
     float mx = Float.MIN_NORMAL; // SentencePiece starts from FLT_MIN (the smallest positive float)
     for (int i = 0; i < n; i++) {
       ModelProto.Piece p = ps.get(i);
-      if (p.utf8().length == 0) throw new IllegalArgumentException("piece #" + i + " is empty");
+      if (p.utf8().length == 0) {
+        throw new IllegalArgumentException("piece #" + i + " is empty");
+      }
       pieces[i] = p.piece();
       scores[i] = p.score();
       types[i] = p.type();
       if (pieceIds.putIfAbsent(p.piece(), i) != null) {
-        throw new IllegalArgumentException("piece \"" + p.piece() + "\" (#" + i + ") is already defined");
+        throw new IllegalArgumentException(
+            "piece \"" + p.piece() + "\" (#" + i + ") is already defined");
       }
       switch (p.type()) {
         case NORMAL, USER_DEFINED, UNUSED -> {
@@ -108,17 +116,25 @@ public final class SentencePieceModel {
         userDefined[i] = true;
         userSymbols.add(p.utf8());
       }
-      if (p.type() == PieceType.UNUSED) unused[i] = true;
+      if (p.type() == PieceType.UNUSED) {
+        unused[i] = true;
+      }
       if (p.type() == PieceType.UNKNOWN) {
-        if (unk >= 0) throw new IllegalArgumentException("unk is already defined (pieces #" + unk + " and #" + i + ")");
+        if (unk >= 0) {
+          throw new IllegalArgumentException(
+              "unk is already defined (pieces #" + unk + " and #" + i + ")");
+        }
         unk = i;
       }
       if (p.type() == PieceType.BYTE) {
         if (!byteFallback) {
-          throw new IllegalArgumentException("byte piece " + p.piece() + " is found although byte_fallback is false");
+          throw new IllegalArgumentException(
+              "byte piece " + p.piece() + " is found although byte_fallback is false");
         }
         int b = pieceToByte(p.piece());
-        if (b < 0) throw new IllegalArgumentException("byte piece " + p.piece() + " is invalid");
+        if (b < 0) {
+          throw new IllegalArgumentException("byte piece " + p.piece() + " is invalid");
+        }
         byteIds[b] = i;
       }
       if (p.type() == PieceType.NORMAL) {
@@ -126,7 +142,9 @@ public final class SentencePieceModel {
         mx = Math.max(mx, p.score());
       }
     }
-    if (unk < 0) throw new IllegalArgumentException("unk is not defined (no UNKNOWN piece)");
+    if (unk < 0) {
+      throw new IllegalArgumentException("unk is not defined (no UNKNOWN piece)");
+    }
     this.unkId = unk;
     this.minScore = mn;
     this.maxScore = mx;
@@ -144,7 +162,9 @@ public final class SentencePieceModel {
     this.normalizer = new Normalizer(ns, treatWhitespaceAsSuffix, userSymbols);
     NormalizerSpec ds = proto.denormalizerSpec();
     this.denormalizer =
-        ds != null && ds.precompiledCharsmapNoCopy().length > 0 ? new Normalizer(ds, false, List.of()) : null;
+        ds != null && ds.precompiledCharsmapNoCopy().length > 0
+            ? new Normalizer(ds, false, List.of())
+            : null;
     this.bpe = modelType == TrainerSpec.ModelType.BPE ? new BpeEncoder(this) : null;
   }
 
@@ -188,7 +208,9 @@ public final class SentencePieceModel {
     return new SentencePieceModel(proto);
   }
 
-  /** The ModelProto serialized again (byte-identical to the loaded file for SentencePiece files). */
+  /**
+   * The ModelProto serialized again (byte-identical to the loaded file for SentencePiece files).
+   */
   public byte[] toBytes() {
     return proto.toBytes();
   }
@@ -236,14 +258,26 @@ public final class SentencePieceModel {
 
   private void checkId(int id) {
     if (id < 0 || id >= pieces.length) {
-      throw new IllegalArgumentException("piece id " + id + " out of range [0, " + pieces.length + ")");
+      throw new IllegalArgumentException(
+          "piece id " + id + " out of range [0, " + pieces.length + ")");
     }
   }
 
-  public int unkId() { return unkId; }
-  public int padId() { return padId; }
-  public int bosId() { return bosId; }
-  public int eosId() { return eosId; }
+  public int unkId() {
+    return unkId;
+  }
+
+  public int padId() {
+    return padId;
+  }
+
+  public int bosId() {
+    return bosId;
+  }
+
+  public int eosId() {
+    return eosId;
+  }
 
   public Normalizer normalizer() {
     return normalizer;
@@ -265,7 +299,9 @@ public final class SentencePieceModel {
     int count;
 
     void ensureIn(int n) {
-      if (in.length < n) in = new byte[Math.max(n, in.length * 2)];
+      if (in.length < n) {
+        in = new byte[Math.max(n, in.length * 2)];
+      }
     }
 
     void ensureLattice(int n) {
@@ -287,7 +323,9 @@ public final class SentencePieceModel {
     }
 
     void add(int s, int e, int id) {
-      if (count == segStart.length) ensureSeg(count + 1);
+      if (count == segStart.length) {
+        ensureSeg(count + 1);
+      }
       segStart[count] = s;
       segEnd[count] = e;
       segId[count] = id;
@@ -295,8 +333,12 @@ public final class SentencePieceModel {
     }
 
     void trim() {
-      if (in.length > KEEP_SCRATCH_LIMIT) in = new byte[256];
-      if (norm.a.length > KEEP_SCRATCH_LIMIT) norm.a = new byte[256];
+      if (in.length > KEEP_SCRATCH_LIMIT) {
+        in = new byte[256];
+      }
+      if (norm.a.length > KEEP_SCRATCH_LIMIT) {
+        norm.a = new byte[256];
+      }
       if (score.length > KEEP_SCRATCH_LIMIT) {
         score = new float[256];
         start = new int[256];
@@ -354,7 +396,9 @@ public final class SentencePieceModel {
     }
   }
 
-  /** Number of pieces the text encodes to, without materializing them (for benchmarks/statistics). */
+  /**
+   * Number of pieces the text encodes to, without materializing them (for benchmarks/statistics).
+   */
   public int countPieces(String text) {
     Scratch s = scratch.get();
     try {
@@ -392,7 +436,9 @@ public final class SentencePieceModel {
     s.count = 0;
     normalizer.normalize(in, from, to, s.norm);
     int m = s.norm.n;
-    if (m == 0) return;
+    if (m == 0) {
+      return;
+    }
     if (bpe != null) {
       bpe.encode(s.norm.a, m, s);
     } else {
@@ -401,7 +447,9 @@ public final class SentencePieceModel {
     populate(s);
   }
 
-  /** Unigram Viterbi (SentencePiece's EncodeOptimized); leaves raw nodes in seg* (forward order). */
+  /**
+   * Unigram Viterbi (SentencePiece's EncodeOptimized); leaves raw nodes in seg* (forward order).
+   */
   private void viterbi(byte[] norm, int m, Scratch s) {
     s.ensureLattice(m + 1);
     final float[] best = s.score;
@@ -425,9 +473,13 @@ public final class SentencePieceModel {
       while (k < m) {
         nd = t.child(nd, norm[k]);
         k++;
-        if (nd < 0) break;
+        if (nd < 0) {
+          break;
+        }
         int id = t.value(nd);
-        if (id < 0 || un[id]) continue;
+        if (id < 0 || un[id]) {
+          continue;
+        }
         int length = k - pos;
         // The C++ expression mixes float and double: (length * max_score_ - 0.1) is a double,
         // so the candidate is computed in double and stored as float.
@@ -438,7 +490,9 @@ public final class SentencePieceModel {
           start[k] = pos;
           node[k] = id;
         }
-        if (length == mblen) hasSingle = true;
+        if (length == mblen) {
+          hasSingle = true;
+        }
       }
       if (!hasSingle) {
         int e = pos + mblen;
@@ -486,7 +540,9 @@ public final class SentencePieceModel {
         break;
       }
     }
-    if (!anyUnk) return;
+    if (!anyUnk) {
+      return;
+    }
     if (byteFallback) {
       // Expand each unknown piece into its UTF-8 bytes; needs a copy of the nodes.
       int[] st = Arrays.copyOf(s.segStart, n);
@@ -524,10 +580,21 @@ public final class SentencePieceModel {
   }
 
   // package access for the BPE encoder
-  ByteTrie trie() { return trie; }
-  float[] scores() { return scores; }
-  boolean[] unusedFlags() { return unused; }
-  boolean[] userDefinedFlags() { return userDefined; }
+  ByteTrie trie() {
+    return trie;
+  }
+
+  float[] scores() {
+    return scores;
+  }
+
+  boolean[] unusedFlags() {
+    return unused;
+  }
+
+  boolean[] userDefinedFlags() {
+    return userDefined;
+  }
 
   // ------------------------------------------------------------------ decoding
 
@@ -554,7 +621,9 @@ public final class SentencePieceModel {
         continue;
       }
       flushBytes(bytes, text);
-      if (bosWsSeen || text.n > 0) isBosWs = false;
+      if (bosWsSeen || text.n > 0) {
+        isBosWs = false;
+      }
       bosWsSeen = false;
       String surface;
       if (types[id] == PieceType.CONTROL) {

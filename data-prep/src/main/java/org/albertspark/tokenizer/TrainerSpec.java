@@ -49,7 +49,10 @@ public final class TrainerSpec {
 
   /** {@code TrainerSpec.ModelType}. */
   public enum ModelType {
-    UNIGRAM(1), BPE(2), WORD(3), CHAR(4);
+    UNIGRAM(1),
+    BPE(2),
+    WORD(3),
+    CHAR(4);
 
     private final int number;
 
@@ -63,7 +66,9 @@ public final class TrainerSpec {
 
     public static ModelType fromNumber(long n) {
       for (ModelType t : values()) {
-        if (t.number == n) return t;
+        if (t.number == n) {
+          return t;
+        }
       }
       throw new IllegalArgumentException("unknown SentencePiece model_type " + n);
     }
@@ -93,24 +98,77 @@ public final class TrainerSpec {
     return msg;
   }
 
-  public ModelType modelType() { return ModelType.fromNumber(msg.getVarint(MODEL_TYPE, 1)); }
-  public int vocabSize() { return msg.getInt(VOCAB_SIZE, 8000); }
-  public float characterCoverage() { return msg.getFloat(CHARACTER_COVERAGE, 0.9995f); }
-  public int maxSentencepieceLength() { return msg.getInt(MAX_SENTENCEPIECE_LENGTH, 16); }
-  public boolean splitDigits() { return msg.getBool(SPLIT_DIGITS, false); }
-  public boolean treatWhitespaceAsSuffix() { return msg.getBool(TREAT_WHITESPACE_AS_SUFFIX, false); }
-  public boolean byteFallback() { return msg.getBool(BYTE_FALLBACK, false); }
-  public List<String> controlSymbols() { return msg.getRepeatedStrings(CONTROL_SYMBOLS); }
-  public List<String> userDefinedSymbols() { return msg.getRepeatedStrings(USER_DEFINED_SYMBOLS); }
-  public int unkId() { return msg.getInt(UNK_ID, 0); }
-  public int bosId() { return msg.getInt(BOS_ID, 1); }
-  public int eosId() { return msg.getInt(EOS_ID, 2); }
-  public int padId() { return msg.getInt(PAD_ID, -1); }
-  public String unkSurface() { return msg.getString(UNK_SURFACE, " \u2047 "); }
-  public String unkPiece() { return msg.getString(UNK_PIECE, "<unk>"); }
-  public String bosPiece() { return msg.getString(BOS_PIECE, "<s>"); }
-  public String eosPiece() { return msg.getString(EOS_PIECE, "</s>"); }
-  public String padPiece() { return msg.getString(PAD_PIECE, "<pad>"); }
+  public ModelType modelType() {
+    return ModelType.fromNumber(msg.getVarint(MODEL_TYPE, 1));
+  }
+
+  public int vocabSize() {
+    return msg.getInt(VOCAB_SIZE, 8000);
+  }
+
+  public float characterCoverage() {
+    return msg.getFloat(CHARACTER_COVERAGE, 0.9995f);
+  }
+
+  public int maxSentencepieceLength() {
+    return msg.getInt(MAX_SENTENCEPIECE_LENGTH, 16);
+  }
+
+  public boolean splitDigits() {
+    return msg.getBool(SPLIT_DIGITS, false);
+  }
+
+  public boolean treatWhitespaceAsSuffix() {
+    return msg.getBool(TREAT_WHITESPACE_AS_SUFFIX, false);
+  }
+
+  public boolean byteFallback() {
+    return msg.getBool(BYTE_FALLBACK, false);
+  }
+
+  public List<String> controlSymbols() {
+    return msg.getRepeatedStrings(CONTROL_SYMBOLS);
+  }
+
+  public List<String> userDefinedSymbols() {
+    return msg.getRepeatedStrings(USER_DEFINED_SYMBOLS);
+  }
+
+  public int unkId() {
+    return msg.getInt(UNK_ID, 0);
+  }
+
+  public int bosId() {
+    return msg.getInt(BOS_ID, 1);
+  }
+
+  public int eosId() {
+    return msg.getInt(EOS_ID, 2);
+  }
+
+  public int padId() {
+    return msg.getInt(PAD_ID, -1);
+  }
+
+  public String unkSurface() {
+    return msg.getString(UNK_SURFACE, " \u2047 ");
+  }
+
+  public String unkPiece() {
+    return msg.getString(UNK_PIECE, "<unk>");
+  }
+
+  public String bosPiece() {
+    return msg.getString(BOS_PIECE, "<s>");
+  }
+
+  public String eosPiece() {
+    return msg.getString(EOS_PIECE, "</s>");
+  }
+
+  public String padPiece() {
+    return msg.getString(PAD_PIECE, "<pad>");
+  }
 
   public Builder toBuilder() {
     return new Builder(msg.toBuilder());
@@ -127,26 +185,105 @@ public final class TrainerSpec {
       this.b = b;
     }
 
-    public Builder modelType(ModelType v) { b.setVarint(MODEL_TYPE, v.number()); return this; }
-    public Builder vocabSize(int v) { b.setInt(VOCAB_SIZE, v); return this; }
-    public Builder characterCoverage(float v) { b.setFloat(CHARACTER_COVERAGE, v); return this; }
-    public Builder maxSentencepieceLength(int v) { b.setInt(MAX_SENTENCEPIECE_LENGTH, v); return this; }
-    public Builder splitDigits(boolean v) { b.setBool(SPLIT_DIGITS, v); return this; }
-    public Builder treatWhitespaceAsSuffix(boolean v) { b.setBool(TREAT_WHITESPACE_AS_SUFFIX, v); return this; }
-    public Builder byteFallback(boolean v) { b.setBool(BYTE_FALLBACK, v); return this; }
-    public Builder controlSymbols(List<String> v) { b.clear(CONTROL_SYMBOLS); v.forEach(s -> b.addString(CONTROL_SYMBOLS, s)); return this; }
-    public Builder userDefinedSymbols(List<String> v) { b.clear(USER_DEFINED_SYMBOLS); v.forEach(s -> b.addString(USER_DEFINED_SYMBOLS, s)); return this; }
-    public Builder unkId(int v) { b.setInt(UNK_ID, v); return this; }
-    public Builder bosId(int v) { b.setInt(BOS_ID, v); return this; }
-    public Builder eosId(int v) { b.setInt(EOS_ID, v); return this; }
-    public Builder padId(int v) { b.setInt(PAD_ID, v); return this; }
-    public Builder unkSurface(String v) { b.setString(UNK_SURFACE, v); return this; }
-    public Builder unkPiece(String v) { b.setString(UNK_PIECE, v); return this; }
-    public Builder bosPiece(String v) { b.setString(BOS_PIECE, v); return this; }
-    public Builder eosPiece(String v) { b.setString(EOS_PIECE, v); return this; }
-    public Builder padPiece(String v) { b.setString(PAD_PIECE, v); return this; }
+    public Builder modelType(ModelType v) {
+      b.setVarint(MODEL_TYPE, v.number());
+      return this;
+    }
+
+    public Builder vocabSize(int v) {
+      b.setInt(VOCAB_SIZE, v);
+      return this;
+    }
+
+    public Builder characterCoverage(float v) {
+      b.setFloat(CHARACTER_COVERAGE, v);
+      return this;
+    }
+
+    public Builder maxSentencepieceLength(int v) {
+      b.setInt(MAX_SENTENCEPIECE_LENGTH, v);
+      return this;
+    }
+
+    public Builder splitDigits(boolean v) {
+      b.setBool(SPLIT_DIGITS, v);
+      return this;
+    }
+
+    public Builder treatWhitespaceAsSuffix(boolean v) {
+      b.setBool(TREAT_WHITESPACE_AS_SUFFIX, v);
+      return this;
+    }
+
+    public Builder byteFallback(boolean v) {
+      b.setBool(BYTE_FALLBACK, v);
+      return this;
+    }
+
+    public Builder controlSymbols(List<String> v) {
+      b.clear(CONTROL_SYMBOLS);
+      v.forEach(s -> b.addString(CONTROL_SYMBOLS, s));
+      return this;
+    }
+
+    public Builder userDefinedSymbols(List<String> v) {
+      b.clear(USER_DEFINED_SYMBOLS);
+      v.forEach(s -> b.addString(USER_DEFINED_SYMBOLS, s));
+      return this;
+    }
+
+    public Builder unkId(int v) {
+      b.setInt(UNK_ID, v);
+      return this;
+    }
+
+    public Builder bosId(int v) {
+      b.setInt(BOS_ID, v);
+      return this;
+    }
+
+    public Builder eosId(int v) {
+      b.setInt(EOS_ID, v);
+      return this;
+    }
+
+    public Builder padId(int v) {
+      b.setInt(PAD_ID, v);
+      return this;
+    }
+
+    public Builder unkSurface(String v) {
+      b.setString(UNK_SURFACE, v);
+      return this;
+    }
+
+    public Builder unkPiece(String v) {
+      b.setString(UNK_PIECE, v);
+      return this;
+    }
+
+    public Builder bosPiece(String v) {
+      b.setString(BOS_PIECE, v);
+      return this;
+    }
+
+    public Builder eosPiece(String v) {
+      b.setString(EOS_PIECE, v);
+      return this;
+    }
+
+    public Builder padPiece(String v) {
+      b.setString(PAD_PIECE, v);
+      return this;
+    }
+
     /** Escape hatch for every other field (use the constants of this class). */
-    public ProtoMessage.Builder raw() { return b; }
-    public TrainerSpec build() { return new TrainerSpec(b.build()); }
+    public ProtoMessage.Builder raw() {
+      return b;
+    }
+
+    public TrainerSpec build() {
+      return new TrainerSpec(b.build());
+    }
   }
 }

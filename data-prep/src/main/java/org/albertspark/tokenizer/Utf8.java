@@ -26,16 +26,32 @@ final class Utf8 {
   static int validCharLen(byte[] s, int pos, int end) {
     int b0 = s[pos] & 0xFF;
     int len = end - pos;
-    if (b0 < 0x80) return 1;
+    if (b0 < 0x80) {
+      return 1;
+    }
     if (len >= 2 && (b0 & 0xE0) == 0xC0) {
       int cp = ((b0 & 0x1F) << 6) | (s[pos + 1] & 0x3F);
-      if (trail(s[pos + 1]) && cp >= 0x80 && validCodepoint(cp)) return 2;
+      if (trail(s[pos + 1]) && cp >= 0x80 && validCodepoint(cp)) {
+        return 2;
+      }
     } else if (len >= 3 && (b0 & 0xF0) == 0xE0) {
       int cp = ((b0 & 0x0F) << 12) | ((s[pos + 1] & 0x3F) << 6) | (s[pos + 2] & 0x3F);
-      if (trail(s[pos + 1]) && trail(s[pos + 2]) && cp >= 0x800 && validCodepoint(cp)) return 3;
+      if (trail(s[pos + 1]) && trail(s[pos + 2]) && cp >= 0x800 && validCodepoint(cp)) {
+        return 3;
+      }
     } else if (len >= 4 && (b0 & 0xF8) == 0xF0) {
-      int cp = ((b0 & 0x07) << 18) | ((s[pos + 1] & 0x3F) << 12) | ((s[pos + 2] & 0x3F) << 6) | (s[pos + 3] & 0x3F);
-      if (trail(s[pos + 1]) && trail(s[pos + 2]) && trail(s[pos + 3]) && cp >= 0x10000 && validCodepoint(cp)) return 4;
+      int cp =
+          ((b0 & 0x07) << 18)
+              | ((s[pos + 1] & 0x3F) << 12)
+              | ((s[pos + 2] & 0x3F) << 6)
+              | (s[pos + 3] & 0x3F);
+      if (trail(s[pos + 1])
+          && trail(s[pos + 2])
+          && trail(s[pos + 3])
+          && cp >= 0x10000
+          && validCodepoint(cp)) {
+        return 4;
+      }
     }
     return -1;
   }

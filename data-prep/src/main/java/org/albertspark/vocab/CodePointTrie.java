@@ -27,7 +27,9 @@ final class CodePointTrie {
     int node = 0;
     for (int i = begin; i < end; i++) {
       int child = child(node, cps[i]);
-      if (child < 0) child = addChild(node, cps[i]);
+      if (child < 0) {
+        child = addChild(node, cps[i]);
+      }
       node = child;
     }
     pieceOfNode[node] = pieceId;
@@ -38,8 +40,12 @@ final class CodePointTrie {
     int h = hash(key) & mask;
     while (true) {
       long k = keys[h];
-      if (k == key) return vals[h];
-      if (k == -1L) return -1;
+      if (k == key) {
+        return vals[h];
+      }
+      if (k == -1L) {
+        return -1;
+      }
       h = (h + 1) & mask;
     }
   }
@@ -57,7 +63,9 @@ final class CodePointTrie {
     int n = 0;
     for (int i = begin; i < end; i++) {
       node = child(node, cps[i]);
-      if (node < 0) break;
+      if (node < 0) {
+        break;
+      }
       int p = pieceOfNode[node];
       if (p >= 0) {
         lens[n] = i - begin + 1;
@@ -69,7 +77,9 @@ final class CodePointTrie {
   }
 
   private int addChild(int node, int cp) {
-    if ((size + 1) * 2 > keys.length) grow();
+    if ((size + 1) * 2 > keys.length) {
+      grow();
+    }
     int child = nodes++;
     if (child >= pieceOfNode.length) {
       int old = pieceOfNode.length;
@@ -83,7 +93,9 @@ final class CodePointTrie {
 
   private void put(long key, int val) {
     int h = hash(key) & mask;
-    while (keys[h] != -1L) h = (h + 1) & mask;
+    while (keys[h] != -1L) {
+      h = (h + 1) & mask;
+    }
     keys[h] = key;
     vals[h] = val;
   }
@@ -95,7 +107,11 @@ final class CodePointTrie {
     Arrays.fill(keys, -1L);
     vals = new int[ok.length * 2];
     mask = keys.length - 1;
-    for (int i = 0; i < ok.length; i++) if (ok[i] != -1L) put(ok[i], ov[i]);
+    for (int i = 0; i < ok.length; i++) {
+      if (ok[i] != -1L) {
+        put(ok[i], ov[i]);
+      }
+    }
   }
 
   private static int hash(long key) {

@@ -10,7 +10,9 @@ final class IndexSort {
 
   static int[] identity(int n) {
     int[] a = new int[n];
-    for (int i = 0; i < n; i++) a[i] = i;
+    for (int i = 0; i < n; i++) {
+      a[i] = i;
+    }
     return a;
   }
 
@@ -40,11 +42,19 @@ final class IndexSort {
     int mid = (lo + hi) >>> 1;
     mergeSort(a, tmp, lo, mid, c);
     mergeSort(a, tmp, mid, hi, c);
-    if (c.compare(a[mid - 1], a[mid]) <= 0) return;
+    if (c.compare(a[mid - 1], a[mid]) <= 0) {
+      return;
+    }
     int i = lo, j = mid, k = 0;
-    while (i < mid && j < hi) tmp[k++] = c.compare(a[j], a[i]) < 0 ? a[j++] : a[i++];
-    while (i < mid) tmp[k++] = a[i++];
-    while (j < hi) tmp[k++] = a[j++];
+    while (i < mid && j < hi) {
+      tmp[k++] = c.compare(a[j], a[i]) < 0 ? a[j++] : a[i++];
+    }
+    while (i < mid) {
+      tmp[k++] = a[i++];
+    }
+    while (j < hi) {
+      tmp[k++] = a[j++];
+    }
     System.arraycopy(tmp, 0, a, lo, k);
   }
 }

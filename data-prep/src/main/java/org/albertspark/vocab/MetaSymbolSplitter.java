@@ -6,10 +6,10 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Cuts a normalized word at special symbols (control and user-defined symbols, {@code <unk>},
- * ...). SentencePiece's trainer replaces every such symbol in the normalized training text by a
- * boundary (longest match, left to right) so no learned piece overlaps one; a word such as
- * {@code ▁well-known.} therefore trains as the fragments {@code ▁well} and {@code known}.
+ * Cuts a normalized word at special symbols (control and user-defined symbols, {@code <unk>}, ...).
+ * SentencePiece's trainer replaces every such symbol in the normalized training text by a boundary
+ * (longest match, left to right) so no learned piece overlaps one; a word such as {@code
+ * ▁well-known.} therefore trains as the fragments {@code ▁well} and {@code known}.
  */
 public final class MetaSymbolSplitter implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -18,8 +18,14 @@ public final class MetaSymbolSplitter implements Serializable {
 
   public MetaSymbolSplitter(List<String> symbols) {
     List<String> s = new ArrayList<>();
-    for (String x : symbols) if (!x.isEmpty()) s.add(x);
-    s.sort(Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
+    for (String x : symbols)
+      if (!x.isEmpty()) {
+        s.add(x);
+      }
+    s.sort(
+        Comparator.comparingInt(String::length)
+            .reversed()
+            .thenComparing(Comparator.naturalOrder()));
     this.symbols = s.toArray(new String[0]);
   }
 
@@ -54,7 +60,9 @@ public final class MetaSymbolSplitter implements Serializable {
     while (i < n) {
       for (String s : symbols) {
         if (word.startsWith(s, i)) {
-          if (i > start) out.add(word.substring(start, i));
+          if (i > start) {
+            out.add(word.substring(start, i));
+          }
           i += s.length();
           start = i;
           continue outer;
@@ -62,7 +70,9 @@ public final class MetaSymbolSplitter implements Serializable {
       }
       i++;
     }
-    if (n > start) out.add(start == 0 ? word : word.substring(start));
+    if (n > start) {
+      out.add(start == 0 ? word : word.substring(start));
+    }
   }
 
   public List<String> split(String word) {

@@ -14,6 +14,7 @@ import org.albertspark.tokenizer.NormalizerSpec;
 public final class NmtNfkc {
   public static final String NAME = "nmt_nfkc";
   static final String RESOURCE = "nmt_nfkc.charsmap";
+
   /** SHA-256 of the blob, checked on load. */
   static final String SHA256 = "51d3684747b35ef99cd4802f37cc1ee0c6bec4d060814f774efb1066d3c167f2";
 
@@ -26,13 +27,17 @@ public final class NmtNfkc {
     byte[] b = cached;
     if (b == null) {
       try (InputStream in = NmtNfkc.class.getResourceAsStream(RESOURCE)) {
-        if (in == null) throw new IllegalStateException("resource " + RESOURCE + " missing from the classpath");
+        if (in == null) {
+          throw new IllegalStateException("resource " + RESOURCE + " missing from the classpath");
+        }
         b = in.readAllBytes();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + RESOURCE, e);
       }
       String sha = sha256(b);
-      if (!SHA256.equals(sha)) throw new IllegalStateException(RESOURCE + " is corrupt (sha256 " + sha + ")");
+      if (!SHA256.equals(sha)) {
+        throw new IllegalStateException(RESOURCE + " is corrupt (sha256 " + sha + ")");
+      }
       cached = b;
     }
     return b.clone();

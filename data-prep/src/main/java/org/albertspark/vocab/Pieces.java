@@ -6,8 +6,10 @@ import java.lang.Character.UnicodeScript;
 final class Pieces {
   /** ▁ (U+2581), SentencePiece's visible space. */
   static final char WS = '\u2581';
+
   /** ▅ (U+2585), the trainer's marker for characters outside the character coverage. */
   static final int UNK_CHAR = 0x2585;
+
   /** Tab: the trainer's boundary (SentencePiece's kUPPBoundaryChar). */
   static final int BOUNDARY = '\t';
 
@@ -17,15 +19,21 @@ final class Pieces {
 
   /** The script class of a code point as SentencePiece's unicode_script sees it. */
   static int script(int cp) {
-    if (cp == 0x30FC) return UnicodeScript.HAN.ordinal();
+    if (cp == 0x30FC) {
+      return UnicodeScript.HAN.ordinal();
+    }
     UnicodeScript s;
     try {
       s = UnicodeScript.of(cp);
     } catch (IllegalArgumentException e) {
       return UnicodeScript.COMMON.ordinal();
     }
-    if (s == UnicodeScript.HIRAGANA || s == UnicodeScript.KATAKANA) s = UnicodeScript.HAN;
-    if (s == UnicodeScript.UNKNOWN) s = UnicodeScript.COMMON;
+    if (s == UnicodeScript.HIRAGANA || s == UnicodeScript.KATAKANA) {
+      s = UnicodeScript.HAN;
+    }
+    if (s == UnicodeScript.UNKNOWN) {
+      s = UnicodeScript.COMMON;
+    }
     return s.ordinal();
   }
 
@@ -43,18 +51,32 @@ final class Pieces {
     int prev = ANY;
     for (int k = 0; k < max; k++) {
       int c = cps[begin + k];
-      if (c == UNK_CHAR || c == 0 || c == BOUNDARY || c == ' ' || !validCodepoint(c)) return k;
+      if (c == UNK_CHAR || c == 0 || c == BOUNDARY || c == ' ' || !validCodepoint(c)) {
+        return k;
+      }
       if (c == WS) {
-        if (k > 0) return k;
+        if (k > 0) {
+          return k;
+        }
         continue;
       }
       int s = script(c);
-      if (s == UnicodeScript.INHERITED.ordinal()) s = prev;
+      if (s == UnicodeScript.INHERITED.ordinal()) {
+        s = prev;
+      }
       boolean dec = isDecimal(c);
-      if (!o.splitByNumber && dec) s = ANY;
-      if (o.splitDigits && dec && k > 0) return k;
-      if (o.splitDigits && k > 0 && isDecimal(cps[begin])) return k;
-      if (o.splitByUnicodeScript && s != ANY && prev != ANY && prev != s) return k;
+      if (!o.splitByNumber && dec) {
+        s = ANY;
+      }
+      if (o.splitDigits && dec && k > 0) {
+        return k;
+      }
+      if (o.splitDigits && k > 0 && isDecimal(cps[begin])) {
+        return k;
+      }
+      if (o.splitByUnicodeScript && s != ANY && prev != ANY && prev != s) {
+        return k;
+      }
       prev = s;
     }
     return max;
@@ -77,7 +99,9 @@ final class Pieces {
       if (x != y) {
         boolean sx = Character.isSurrogate(x);
         boolean sy = Character.isSurrogate(y);
-        if (sx != sy) return sx ? 1 : -1; // surrogates encode code points above every BMP char
+        if (sx != sy) {
+          return sx ? 1 : -1; // surrogates encode code points above every BMP char
+        }
         return x - y;
       }
     }

@@ -32,20 +32,30 @@ public final class TextPipeline implements Serializable {
   }
 
   private void init() {
-    if (normalizer != null) return;
+    if (normalizer != null) {
+      return;
+    }
     normalizer = Normalizer.of(NmtNfkc.spec());
     if (albertPreprocess) {
-      // AlbertTokenizer.preprocess only depends on its flags; any model with ALBERT's specials works.
-      ModelProto p = ModelProto.builder()
-          .addPiece("<pad>", 0f, PieceType.CONTROL)
-          .addPiece("<unk>", 0f, PieceType.UNKNOWN)
-          .addPiece("[CLS]", 0f, PieceType.CONTROL)
-          .addPiece("[SEP]", 0f, PieceType.CONTROL)
-          .addPiece("[MASK]", 0f, PieceType.CONTROL)
-          .addPiece("\u2581", -1f, PieceType.NORMAL)
-          .trainerSpec(org.albertspark.tokenizer.TrainerSpec.builder().unkId(1).padId(0).bosId(-1).eosId(-1).build())
-          .normalizerSpec(NmtNfkc.spec())
-          .build();
+      // AlbertTokenizer.preprocess only depends on its flags; any model with ALBERT's specials
+      // works.
+      ModelProto p =
+          ModelProto.builder()
+              .addPiece("<pad>", 0f, PieceType.CONTROL)
+              .addPiece("<unk>", 0f, PieceType.UNKNOWN)
+              .addPiece("[CLS]", 0f, PieceType.CONTROL)
+              .addPiece("[SEP]", 0f, PieceType.CONTROL)
+              .addPiece("[MASK]", 0f, PieceType.CONTROL)
+              .addPiece("\u2581", -1f, PieceType.NORMAL)
+              .trainerSpec(
+                  org.albertspark.tokenizer.TrainerSpec.builder()
+                      .unkId(1)
+                      .padId(0)
+                      .bosId(-1)
+                      .eosId(-1)
+                      .build())
+              .normalizerSpec(NmtNfkc.spec())
+              .build();
       albert = new AlbertTokenizer(SentencePieceModel.fromProto(p), true, false);
     }
   }
@@ -53,7 +63,9 @@ public final class TextPipeline implements Serializable {
   /** The line after ALBERT preprocessing (unchanged when preprocessing is off). */
   public String preprocess(String line) {
     init();
-    if (line.indexOf('\0') >= 0) line = line.replace("\0", ""); // SentencePiece ignores NUL
+    if (line.indexOf('\0') >= 0) {
+      line = line.replace("\0", ""); // SentencePiece ignores NUL
+    }
     return albertPreprocess ? albert.preprocess(line) : line;
   }
 
@@ -80,7 +92,11 @@ public final class TextPipeline implements Serializable {
       if (i == n || norm.charAt(i) == Pieces.WS) {
         if (i > start) {
           String w = norm.substring(start, i);
-          if (cut) splitter.split(w, out); else out.add(w);
+          if (cut) {
+            splitter.split(w, out);
+          } else {
+            out.add(w);
+          }
         }
         start = i;
       }

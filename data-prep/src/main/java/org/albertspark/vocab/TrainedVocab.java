@@ -22,5 +22,10 @@ public record TrainedVocab(List<Piece> pieces, Stats stats) {
    * @param emRounds EM rounds (each = sub-iterations + one pruning)
    */
   public record Stats(
-      int words, long wordCount, int alphabetSize, double characterCoverage, int seedPieces, int emRounds) {}
+      int words,
+      long wordCount,
+      int alphabetSize,
+      double characterCoverage,
+      int seedPieces,
+      int emRounds) {}
 }

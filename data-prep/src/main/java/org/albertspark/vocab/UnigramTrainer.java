@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * word table, re-implemented in Java:
  *
  * <ol>
- *   <li>required characters by character coverage (rarer characters become ▅ and are never
- *       learned, as in {@code trainer_interface.cc});
+ *   <li>required characters by character coverage (rarer characters become ▅ and are never learned,
+ *       as in {@code trainer_interface.cc});
  *   <li>seed pieces: every character, plus the most frequent substrings by {@code freq × length}
  *       among the right-maximal repeats of a suffix array over the distinct words, where each
  *       position carries its word's count (the same statistics SentencePiece's esaxx suffix array
@@ -34,7 +34,8 @@ import java.util.function.Consumer;
  * number of threads).
  */
 public final class UnigramTrainer {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UnigramTrainer.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(UnigramTrainer.class);
 
   private static final int LANES = 16;
   private static final int CHUNK = 256;
@@ -81,11 +82,14 @@ public final class UnigramTrainer {
   /** Trains on an in-memory word table. */
   public TrainedVocab train(WordTable table) {
     long t0 = System.nanoTime();
-    pool = Executors.newFixedThreadPool(Math.min(o.numThreads, LANES), r -> {
-      Thread t = new Thread(r, "unigram-trainer");
-      t.setDaemon(true);
-      return t;
-    });
+    pool =
+        Executors.newFixedThreadPool(
+            Math.min(o.numThreads, LANES),
+            r -> {
+              Thread t = new Thread(r, "unigram-trainer");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       return doTrain(table, t0);
     } finally {
@@ -96,38 +100,57 @@ public final class UnigramTrainer {
   private TrainedVocab doTrain(WordTable table, long t0) {
     // 1. Required characters.
     List<Map.Entry<Integer, Long>> chars = new ArrayList<>(table.charCounts.entrySet());
-    chars.removeIf(e -> e.getKey() == ' ' || e.getKey() == 0 || e.getKey() == Pieces.UNK_CHAR
-        || e.getValue() <= 0);
-    chars.sort((a, b) -> {
-      int c = Long.compare(b.getValue(), a.getValue());
-      return c != 0 ? c : Integer.compare(a.getKey(), b.getKey());
-    });
+    chars.removeIf(
+        e ->
+            e.getKey() == ' '
+                || e.getKey() == 0
+                || e.getKey() == Pieces.UNK_CHAR
+                || e.getValue() <= 0);
+    chars.sort(
+        (a, b) -> {
+          int c = Long.compare(b.getValue(), a.getValue());
+          return c != 0 ? c : Integer.compare(a.getKey(), b.getKey());
+        });
     long allChars = 0;
     for (var e : chars) allChars += e.getValue();
-    if (allChars == 0) throw new IllegalArgumentException("the corpus has no characters to train on");
+    if (allChars == 0) {
+      throw new IllegalArgumentException("the corpus has no characters to train on");
+    }
     Map<Integer, Long> required = new LinkedHashMap<>();
     long acc = 0;
     for (var e : chars) {
       float coverage = (float) (1.0 * acc / allChars);
-      if (coverage >= o.characterCoverage) break;
+      if (coverage >= o.characterCoverage) {
+        break;
+      }
       acc += e.getValue();
       // Special symbols count as one boundary character each (as SentencePiece's tab) but are
       // never pieces.
-      if (e.getKey() != Pieces.BOUNDARY) required.put(e.getKey(), e.getValue());
+      if (e.getKey() != Pieces.BOUNDARY) {
+        required.put(e.getKey(), e.getValue());
+      }
     }
     double finalCoverage = 1.0 * acc / allChars;
-    progress.accept(String.format("alphabet: %,d of %,d characters cover %.5f%% of the corpus (character coverage %s)",
-        required.size(), chars.size() - (table.charCounts.containsKey(Pieces.BOUNDARY) ? 1 : 0), 100 * finalCoverage, o.characterCoverage));
+    progress.accept(
+        String.format(
+            "alphabet: %,d of %,d characters cover %.5f%% of the corpus (character coverage %s)",
+            required.size(),
+            chars.size() - (table.charCounts.containsKey(Pieces.BOUNDARY) ? 1 : 0),
+            100 * finalCoverage,
+            o.characterCoverage));
     if (required.size() + o.metaPieceCount() > o.vocabSize) {
-      throw new IllegalArgumentException(String.format(
-          "vocabulary size %d is smaller than the required characters (%d) plus special pieces (%d): "
-              + "increase --vocab-size or decrease --character-coverage",
-          o.vocabSize, required.size(), o.metaPieceCount()));
+      throw new IllegalArgumentException(
+          String.format(
+              "vocabulary size %d is smaller than the required characters (%d) plus special pieces (%d): "
+                  + "increase --vocab-size or decrease --character-coverage",
+              o.vocabSize, required.size(), o.metaPieceCount()));
     }
 
     // 2. The corpus array, rare characters replaced by ▅ (identical fragments merged).
     buildText(table, required);
-    progress.accept(String.format("word table: %,d distinct fragments, %,d occurrences", fragCount.length, totalCount));
+    progress.accept(
+        String.format(
+            "word table: %,d distinct fragments, %,d occurrences", fragCount.length, totalCount));
 
     // 3. Seeds.
     long ts = System.nanoTime();
@@ -137,7 +160,8 @@ public final class UnigramTrainer {
     // 4. Lattices.
     ts = System.nanoTime();
     buildLattices();
-    progress.accept(String.format("lattices: %,d candidate nodes (%.1fs)", candId.length, secs(ts)));
+    progress.accept(
+        String.format("lattices: %,d candidate nodes (%.1fs)", candId.length, secs(ts)));
 
     // 5. EM.
     cur = IndexSort.identity(seedStr.length);
@@ -150,23 +174,34 @@ public final class UnigramTrainer {
         double[] obj = new double[1];
         double[] expected = eStep(obj);
         mStep(expected);
-        progress.accept(String.format("EM round %d sub_iter %d: size=%,d obj=%.4f (%.1fs)",
-            rounds + 1, iter, cur.length, obj[0], secs(ts)));
+        progress.accept(
+            String.format(
+                "EM round %d sub_iter %d: size=%,d obj=%.4f (%.1fs)",
+                rounds + 1, iter, cur.length, obj[0], secs(ts)));
       }
       rounds++;
-      if (cur.length <= desired) break;
+      if (cur.length <= desired) {
+        break;
+      }
       ts = System.nanoTime();
       int before = cur.length;
       prune(desired);
-      progress.accept(String.format("pruned %,d -> %,d pieces (%.1fs)", before, cur.length, secs(ts)));
-      if (cur.length >= before) break; // nothing left to prune
+      progress.accept(
+          String.format("pruned %,d -> %,d pieces (%.1fs)", before, cur.length, secs(ts)));
+      if (cur.length >= before) {
+        break; // nothing left to prune
+      }
     }
 
     // 6. Finalize.
     List<TrainedVocab.Piece> pieces = finalizePieces(required);
-    progress.accept(String.format("trained %,d pieces in %d EM rounds (%.1fs)", pieces.size(), rounds, secs(t0)));
-    return new TrainedVocab(pieces, new TrainedVocab.Stats(
-        fragCount.length, totalCount, required.size(), finalCoverage, seedStr.length, rounds));
+    progress.accept(
+        String.format(
+            "trained %,d pieces in %d EM rounds (%.1fs)", pieces.size(), rounds, secs(t0)));
+    return new TrainedVocab(
+        pieces,
+        new TrainedVocab.Stats(
+            fragCount.length, totalCount, required.size(), finalCoverage, seedStr.length, rounds));
   }
 
   private static double secs(long t0) {
@@ -192,7 +227,9 @@ public final class UnigramTrainer {
     }
     if (replaced) { // merge fragments made identical by ▅, keep the canonical order
       Map<String, Long> m = new HashMap<>();
-      for (int i = 0; i < cps.length; i++) m.merge(new String(cps[i], 0, cps[i].length), counts[i], Long::sum);
+      for (int i = 0; i < cps.length; i++) {
+        m.merge(new String(cps[i], 0, cps[i].length), counts[i], Long::sum);
+      }
       List<Map.Entry<String, Long>> e = new ArrayList<>(m.entrySet());
       e.sort(WordTable::canonical);
       cps = new int[e.size()][];
@@ -205,8 +242,8 @@ public final class UnigramTrainer {
     long n = 0;
     for (int[] c : cps) n += c.length + 1;
     if (n > Integer.MAX_VALUE - 16) {
-      throw new IllegalArgumentException("word table too large for one trainer (" + n
-          + " code points): lower --max-words");
+      throw new IllegalArgumentException(
+          "word table too large for one trainer (" + n + " code points): lower --max-words");
     }
     text = new int[(int) n];
     fragStart = new int[cps.length + 1];
@@ -232,12 +269,18 @@ public final class UnigramTrainer {
     for (int f = 0; f < fragCount.length; f++) {
       for (int p = fragStart[f]; p < fragStart[f + 1] - 1; p++) {
         posWeight[p] = fragCount[f];
-        if (text[p] != Pieces.UNK_CHAR) m++;
+        if (text[p] != Pieces.UNK_CHAR) {
+          m++;
+        }
       }
     }
     int[] sa = new int[m];
     int k0 = 0;
-    for (int p = 0; p < n; p++) if (text[p] != 0 && text[p] != Pieces.UNK_CHAR) sa[k0++] = p;
+    for (int p = 0; p < n; p++) {
+      if (text[p] != 0 && text[p] != Pieces.UNK_CHAR) {
+        sa[k0++] = p;
+      }
+    }
     final int depth = o.maxPieceLength + 1;
     runWithBigStack(() -> multikey(sa, 0, sa.length, 0, depth));
 
@@ -245,11 +288,15 @@ public final class UnigramTrainer {
     int[] lcp = new int[m + 1];
     for (int k = 1; k < m; k++) {
       int a = sa[k - 1], b = sa[k], d = 0;
-      while (d < depth && text[a + d] != 0 && text[a + d] == text[b + d]) d++;
+      while (d < depth && text[a + d] != 0 && text[a + d] == text[b + d]) {
+        d++;
+      }
       lcp[k] = d;
     }
     long[] prefW = new long[m + 1];
-    for (int k = 0; k < m; k++) prefW[k + 1] = prefW[k] + posWeight[sa[k]];
+    for (int k = 0; k < m; k++) {
+      prefW[k + 1] = prefW[k] + posWeight[sa[k]];
+    }
 
     SeedQueue q = new SeedQueue(o.seedSentencepieceSize);
     // Internal nodes: LCP intervals.
@@ -280,14 +327,17 @@ public final class UnigramTrainer {
     Map<Integer, Long> allChars = new HashMap<>();
     for (int f = 0; f < fragCount.length; f++) {
       for (int p = fragStart[f]; p < fragStart[f + 1] - 1; p++) {
-        if (text[p] != Pieces.UNK_CHAR) allChars.merge(text[p], fragCount[f], Long::sum);
+        if (text[p] != Pieces.UNK_CHAR) {
+          allChars.merge(text[p], fragCount[f], Long::sum);
+        }
       }
     }
     List<Map.Entry<Integer, Long>> ch = new ArrayList<>(allChars.entrySet());
-    ch.sort((a, b) -> {
-      int c = Long.compare(b.getValue(), a.getValue());
-      return c != 0 ? c : Integer.compare(a.getKey(), b.getKey());
-    });
+    ch.sort(
+        (a, b) -> {
+          int c = Long.compare(b.getValue(), a.getValue());
+          return c != 0 ? c : Integer.compare(a.getKey(), b.getKey());
+        });
     int[] top = q.sorted(sa, text);
     int total = ch.size() + top.length;
     seedCps = new int[total][];
@@ -310,7 +360,9 @@ public final class UnigramTrainer {
     double sum = 0;
     for (double v : sc) sum += v;
     double logSum = Math.log(sum);
-    for (int j = 0; j < total; j++) sc[j] = Math.log(sc[j]) - logSum;
+    for (int j = 0; j < total; j++) {
+      sc[j] = Math.log(sc[j]) - logSum;
+    }
     return sc;
   }
 
@@ -353,12 +405,16 @@ public final class UnigramTrainer {
 
     private int[] order() {
       int[] idx = IndexSort.identity(n);
-      IndexSort.sort(idx, (a, b) -> {
-        int c = Long.compare(score[b], score[a]);
-        if (c != 0) return c;
-        c = Integer.compare(lb[a], lb[b]);
-        return c != 0 ? c : Integer.compare(len[a], len[b]);
-      });
+      IndexSort.sort(
+          idx,
+          (a, b) -> {
+            int c = Long.compare(score[b], score[a]);
+            if (c != 0) {
+              return c;
+            }
+            c = Integer.compare(lb[a], lb[b]);
+            return c != 0 ? c : Integer.compare(len[a], len[b]);
+          });
       return idx;
     }
 
@@ -399,13 +455,19 @@ public final class UnigramTrainer {
       int lt = lo, gt = hi - 1, i = lo;
       while (i <= gt) {
         int c = text[a[i] + d];
-        if (c < pivot) swap(a, lt++, i++);
-        else if (c > pivot) swap(a, i, gt--);
-        else i++;
+        if (c < pivot) {
+          swap(a, lt++, i++);
+        } else if (c > pivot) {
+          swap(a, i, gt--);
+        } else {
+          i++;
+        }
       }
       multikey(a, lo, lt, d, depth);
       multikey(a, gt + 1, hi, d, depth);
-      if (pivot == 0) return; // all equal up to a separator
+      if (pivot == 0) {
+        return; // all equal up to a separator
+      }
       lo = lt;
       hi = gt + 1;
       d++;
@@ -427,8 +489,12 @@ public final class UnigramTrainer {
   private int cmp(int x, int y, int d, int depth) {
     for (; d < depth; d++) {
       int a = text[x + d], b = text[y + d];
-      if (a != b) return Integer.compare(a, b);
-      if (a == 0) return 0;
+      if (a != b) {
+        return Integer.compare(a, b);
+      }
+      if (a == 0) {
+        return 0;
+      }
     }
     return 0;
   }
@@ -441,13 +507,18 @@ public final class UnigramTrainer {
 
   private static void runWithBigStack(Runnable r) {
     Throwable[] err = new Throwable[1];
-    Thread t = new Thread(null, () -> {
-      try {
-        r.run();
-      } catch (Throwable e) {
-        err[0] = e;
-      }
-    }, "suffix-sort", 1L << 29);
+    Thread t =
+        new Thread(
+            null,
+            () -> {
+              try {
+                r.run();
+              } catch (Throwable e) {
+                err[0] = e;
+              }
+            },
+            "suffix-sort",
+            1L << 29);
     t.start();
     try {
       t.join();
@@ -455,9 +526,15 @@ public final class UnigramTrainer {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
-    if (err[0] instanceof RuntimeException re) throw re;
-    if (err[0] instanceof Error er) throw er;
-    if (err[0] != null) throw new IllegalStateException(err[0]);
+    if (err[0] instanceof RuntimeException re) {
+      throw re;
+    }
+    if (err[0] instanceof Error er) {
+      throw er;
+    }
+    if (err[0] != null) {
+      throw new IllegalStateException(err[0]);
+    }
   }
 
   // ------------------------------------------------------------------ lattices
@@ -466,7 +543,9 @@ public final class UnigramTrainer {
     long nodes = 0;
     for (int[] s : seedCps) nodes += s.length;
     trie = new CodePointTrie((int) Math.min(nodes + 16, 1 << 28));
-    for (int i = 0; i < seedCps.length; i++) trie.insert(seedCps[i], 0, seedCps[i].length, i);
+    for (int i = 0; i < seedCps.length; i++) {
+      trie.insert(seedCps[i], 0, seedCps[i].length, i);
+    }
     int n = text.length;
     posCandStart = new int[n + 1];
     int[] lens = new int[o.maxPieceLength + 1];
@@ -479,11 +558,15 @@ public final class UnigramTrainer {
       int end = fragStart[f + 1] - 1;
       for (int p = fragStart[f]; p <= end; p++) {
         posCandStart[p] = c;
-        if (p == end) continue;
+        if (p == end) {
+          continue;
+        }
         int k = trie.prefixes(text, p, Math.min(end, p + o.maxPieceLength), lens, ids);
         if (c + k > cid.length) {
           long nc = Math.min((long) cid.length * 2, Integer.MAX_VALUE - 16);
-          if (nc < c + k) throw new IllegalArgumentException("word table too large: lower --max-words");
+          if (nc < c + k) {
+            throw new IllegalArgumentException("word table too large: lower --max-words");
+          }
           cid = Arrays.copyOf(cid, (int) nc);
           clen = Arrays.copyOf(clen, (int) nc);
         }
@@ -523,12 +606,16 @@ public final class UnigramTrainer {
     List<Future<?>> fs = new ArrayList<>();
     for (int lane = 0; lane < LANES; lane++) {
       final int ln = lane;
-      fs.add(pool.submit(() -> {
-        for (int start = ln * CHUNK; start < nf; start += LANES * CHUNK) {
-          int end = Math.min(nf, start + CHUNK);
-          for (int f = start; f < end; f++) work.run(ln, f);
-        }
-      }));
+      fs.add(
+          pool.submit(
+              () -> {
+                for (int start = ln * CHUNK; start < nf; start += LANES * CHUNK) {
+                  int end = Math.min(nf, start + CHUNK);
+                  for (int f = start; f < end; f++) {
+                    work.run(ln, f);
+                  }
+                }
+              }));
     }
     for (Future<?> f : fs) {
       try {
@@ -537,16 +624,24 @@ public final class UnigramTrainer {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
       } catch (java.util.concurrent.ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException re) throw re;
-        if (e.getCause() instanceof Error er) throw er;
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        if (e.getCause() instanceof Error er) {
+          throw er;
+        }
         throw new IllegalStateException(e.getCause());
       }
     }
   }
 
   private static double logSumExp(double x, double y) {
-    if (x == Double.NEGATIVE_INFINITY) return y;
-    if (y == Double.NEGATIVE_INFINITY) return x;
+    if (x == Double.NEGATIVE_INFINITY) {
+      return y;
+    }
+    if (y == Double.NEGATIVE_INFINITY) {
+      return x;
+    }
     double hi = Math.max(x, y), lo = Math.min(x, y);
     return hi + Math.log1p(Math.exp(lo - hi));
   }
@@ -557,62 +652,86 @@ public final class UnigramTrainer {
     double[] obj = new double[LANES];
     double unk = minScore - UNK_PENALTY;
     int maxLen = 0;
-    for (int f = 0; f < fragCount.length; f++) maxLen = Math.max(maxLen, fragStart[f + 1] - fragStart[f]);
+    for (int f = 0; f < fragCount.length; f++) {
+      maxLen = Math.max(maxLen, fragStart[f + 1] - fragStart[f]);
+    }
     final int ml = maxLen + 1;
-    ThreadLocal<double[][]> bufs = ThreadLocal.withInitial(() -> new double[][] {new double[ml], new double[ml]});
-    forEachFragmentInLanes((lane, f) -> {
-      if (exp[lane] == null) exp[lane] = new double[np];
-      double[] ex = exp[lane];
-      double[][] b = bufs.get();
-      double[] alpha = b[0], beta = b[1];
-      int s = fragStart[f];
-      int n = fragStart[f + 1] - 1 - s;
-      Arrays.fill(alpha, 0, n + 1, Double.NEGATIVE_INFINITY);
-      Arrays.fill(beta, 0, n + 1, Double.NEGATIVE_INFINITY);
-      alpha[0] = 0;
-      for (int p = 0; p < n; p++) {
-        double a = alpha[p];
-        boolean single = false;
-        for (int c = posCandStart[s + p]; c < posCandStart[s + p + 1]; c++) {
-          int id = alive[candId[c]];
-          if (id < 0) continue;
-          int len = candLen[c];
-          if (len == 1) single = true;
-          alpha[p + len] = logSumExp(alpha[p + len], a + score[id]);
-        }
-        if (!single) alpha[p + 1] = logSumExp(alpha[p + 1], a + unk);
-      }
-      beta[n] = 0;
-      for (int p = n - 1; p >= 0; p--) {
-        double v = Double.NEGATIVE_INFINITY;
-        boolean single = false;
-        for (int c = posCandStart[s + p]; c < posCandStart[s + p + 1]; c++) {
-          int id = alive[candId[c]];
-          if (id < 0) continue;
-          int len = candLen[c];
-          if (len == 1) single = true;
-          v = logSumExp(v, score[id] + beta[p + len]);
-        }
-        if (!single) v = logSumExp(v, unk + beta[p + 1]);
-        beta[p] = v;
-      }
-      double z = alpha[n];
-      double w = fragCount[f];
-      for (int p = 0; p < n; p++) {
-        for (int c = posCandStart[s + p]; c < posCandStart[s + p + 1]; c++) {
-          int id = alive[candId[c]];
-          if (id < 0) continue;
-          ex[id] += w * Math.exp(alpha[p] + score[id] + beta[p + candLen[c]] - z);
-        }
-      }
-      obj[lane] -= w * z / totalCount;
-    });
+    ThreadLocal<double[][]> bufs =
+        ThreadLocal.withInitial(() -> new double[][] {new double[ml], new double[ml]});
+    forEachFragmentInLanes(
+        (lane, f) -> {
+          if (exp[lane] == null) {
+            exp[lane] = new double[np];
+          }
+          double[] ex = exp[lane];
+          double[][] b = bufs.get();
+          double[] alpha = b[0], beta = b[1];
+          int s = fragStart[f];
+          int n = fragStart[f + 1] - 1 - s;
+          Arrays.fill(alpha, 0, n + 1, Double.NEGATIVE_INFINITY);
+          Arrays.fill(beta, 0, n + 1, Double.NEGATIVE_INFINITY);
+          alpha[0] = 0;
+          for (int p = 0; p < n; p++) {
+            double a = alpha[p];
+            boolean single = false;
+            for (int c = posCandStart[s + p]; c < posCandStart[s + p + 1]; c++) {
+              int id = alive[candId[c]];
+              if (id < 0) {
+                continue;
+              }
+              int len = candLen[c];
+              if (len == 1) {
+                single = true;
+              }
+              alpha[p + len] = logSumExp(alpha[p + len], a + score[id]);
+            }
+            if (!single) {
+              alpha[p + 1] = logSumExp(alpha[p + 1], a + unk);
+            }
+          }
+          beta[n] = 0;
+          for (int p = n - 1; p >= 0; p--) {
+            double v = Double.NEGATIVE_INFINITY;
+            boolean single = false;
+            for (int c = posCandStart[s + p]; c < posCandStart[s + p + 1]; c++) {
+              int id = alive[candId[c]];
+              if (id < 0) {
+                continue;
+              }
+              int len = candLen[c];
+              if (len == 1) {
+                single = true;
+              }
+              v = logSumExp(v, score[id] + beta[p + len]);
+            }
+            if (!single) {
+              v = logSumExp(v, unk + beta[p + 1]);
+            }
+            beta[p] = v;
+          }
+          double z = alpha[n];
+          double w = fragCount[f];
+          for (int p = 0; p < n; p++) {
+            for (int c = posCandStart[s + p]; c < posCandStart[s + p + 1]; c++) {
+              int id = alive[candId[c]];
+              if (id < 0) {
+                continue;
+              }
+              ex[id] += w * Math.exp(alpha[p] + score[id] + beta[p + candLen[c]] - z);
+            }
+          }
+          obj[lane] -= w * z / totalCount;
+        });
     double[] total = new double[np];
     double o2 = 0;
     for (int lane = 0; lane < LANES; lane++) {
       o2 += obj[lane];
-      if (exp[lane] == null) continue;
-      for (int i = 0; i < np; i++) total[i] += exp[lane][i];
+      if (exp[lane] == null) {
+        continue;
+      }
+      for (int i = 0; i < np; i++) {
+        total[i] += exp[lane][i];
+      }
     }
     objOut[0] = o2;
     return total;
@@ -632,41 +751,64 @@ public final class UnigramTrainer {
     double logSum = digamma(sum);
     int j = 0;
     for (int i = 0; i < expected.length; i++) {
-      if (expected[i] < EXPECTED_FREQUENCY_THRESHOLD) continue;
+      if (expected[i] < EXPECTED_FREQUENCY_THRESHOLD) {
+        continue;
+      }
       seeds[j] = cur[i];
       sc[j] = digamma(expected[i]) - logSum;
       j++;
     }
-    if (n == 0) throw new IllegalStateException("EM removed every piece: the corpus is too small");
+    if (n == 0) {
+      throw new IllegalStateException("EM removed every piece: the corpus is too small");
+    }
     setModel(seeds, sc);
   }
 
   static double digamma(double x) {
     double result = 0;
-    for (; x < 7; ++x) result -= 1 / x;
+    for (; x < 7; ++x) {
+      result -= 1 / x;
+    }
     x -= 1.0 / 2.0;
     double xx = 1.0 / x;
     double xx2 = xx * xx;
     double xx4 = xx2 * xx2;
-    result += Math.log(x) + (1.0 / 24.0) * xx2 - (7.0 / 960.0) * xx4
-        + (31.0 / 8064.0) * xx4 * xx2 - (127.0 / 30720.0) * xx4 * xx4;
+    result +=
+        Math.log(x)
+            + (1.0 / 24.0) * xx2
+            - (7.0 / 960.0) * xx4
+            + (31.0 / 8064.0) * xx4 * xx2
+            - (127.0 / 30720.0) * xx4 * xx4;
     return result;
   }
 
   // ------------------------------------------------------------------ pruning
 
   /**
-   * Viterbi over text[s, s+n) with the current model; returns the number of nodes written to
-   * {@code path} (current ids, -1 for unk). {@code skipWhole}: ignore the node spanning all of it.
+   * Viterbi over text[s, s+n) with the current model; returns the number of nodes written to {@code
+   * path} (current ids, -1 for unk). {@code skipWhole}: ignore the node spanning all of it.
    */
-  private int viterbi(int[] cps, int s, int n, boolean skipWhole, double[] best, int[] backLen, int[] backId,
-      int[] path, double[] scoreOut, int[] lens, int[] ids, boolean useLattice) {
+  private int viterbi(
+      int[] cps,
+      int s,
+      int n,
+      boolean skipWhole,
+      double[] best,
+      int[] backLen,
+      int[] backId,
+      int[] path,
+      double[] scoreOut,
+      int[] lens,
+      int[] ids,
+      boolean useLattice) {
     double unk = minScore - UNK_PENALTY;
     Arrays.fill(best, 0, n + 1, Double.NEGATIVE_INFINITY);
     best[0] = 0;
     for (int p = 0; p < n; p++) {
       double a = best[p];
-      if (a == Double.NEGATIVE_INFINITY) continue;
+      if (a == Double.NEGATIVE_INFINITY) {
+        continue;
+      }
       boolean single = false;
       int k;
       int cBase;
@@ -681,9 +823,15 @@ public final class UnigramTrainer {
         int seed = useLattice ? candId[cBase + j] : ids[j];
         int len = useLattice ? candLen[cBase + j] : lens[j];
         int id = alive[seed];
-        if (id < 0) continue;
-        if (len == 1) single = true;
-        if (skipWhole && p == 0 && len == n) continue;
+        if (id < 0) {
+          continue;
+        }
+        if (len == 1) {
+          single = true;
+        }
+        if (skipWhole && p == 0 && len == n) {
+          continue;
+        }
         double v = a + score[id];
         if (v > best[p + len]) {
           best[p + len] = v;
@@ -702,14 +850,18 @@ public final class UnigramTrainer {
     }
     scoreOut[0] = best[n];
     int cnt = 0;
-    for (int q = n; q > 0; q -= backLen[q]) path[cnt++] = backId[q];
+    for (int q = n; q > 0; q -= backLen[q]) {
+      path[cnt++] = backId[q];
+    }
     return cnt; // reversed order; callers only need the multiset
   }
 
   private void prune(int desired) {
     int np = cur.length;
     int maxLen = Math.max(o.maxPieceLength, 1);
-    for (int f = 0; f < fragCount.length; f++) maxLen = Math.max(maxLen, fragStart[f + 1] - fragStart[f]);
+    for (int f = 0; f < fragCount.length; f++) {
+      maxLen = Math.max(maxLen, fragStart[f + 1] - fragStart[f]);
+    }
     final int ml = maxLen + 1;
 
     // Second-best segmentation of every piece.
@@ -741,30 +893,59 @@ public final class UnigramTrainer {
     // Viterbi frequencies over the corpus.
     long[][] laneFreq = new long[LANES][];
     long[] laneTokens = new long[LANES];
-    ThreadLocal<Object[]> bufs = ThreadLocal.withInitial(() -> new Object[] {
-        new double[ml], new int[ml], new int[ml], new int[ml], new double[1]});
-    forEachFragmentInLanes((lane, f) -> {
-      if (laneFreq[lane] == null) laneFreq[lane] = new long[np];
-      Object[] b = bufs.get();
-      int s = fragStart[f];
-      int n = fragStart[f + 1] - 1 - s;
-      int[] path = (int[]) b[3];
-      int k = viterbi(text, s, n, false, (double[]) b[0], (int[]) b[1], (int[]) b[2], path, (double[]) b[4],
-          null, null, true);
-      long w = fragCount[f];
-      long[] fr = laneFreq[lane];
-      for (int j = 0; j < k; j++) if (path[j] >= 0) fr[path[j]] += w;
-      laneTokens[lane] += w * k;
-    });
+    ThreadLocal<Object[]> bufs =
+        ThreadLocal.withInitial(
+            () ->
+                new Object[] {
+                  new double[ml], new int[ml], new int[ml], new int[ml], new double[1]
+                });
+    forEachFragmentInLanes(
+        (lane, f) -> {
+          if (laneFreq[lane] == null) {
+            laneFreq[lane] = new long[np];
+          }
+          Object[] b = bufs.get();
+          int s = fragStart[f];
+          int n = fragStart[f + 1] - 1 - s;
+          int[] path = (int[]) b[3];
+          int k =
+              viterbi(
+                  text,
+                  s,
+                  n,
+                  false,
+                  (double[]) b[0],
+                  (int[]) b[1],
+                  (int[]) b[2],
+                  path,
+                  (double[]) b[4],
+                  null,
+                  null,
+                  true);
+          long w = fragCount[f];
+          long[] fr = laneFreq[lane];
+          for (int j = 0; j < k; j++) {
+            if (path[j] >= 0) {
+              fr[path[j]] += w;
+            }
+          }
+          laneTokens[lane] += w * k;
+        });
     long[] freq = new long[np];
     long tokens = 0;
     for (int lane = 0; lane < LANES; lane++) {
       tokens += laneTokens[lane];
-      if (laneFreq[lane] == null) continue;
-      for (int i = 0; i < np; i++) freq[i] += laneFreq[lane][i];
+      if (laneFreq[lane] == null) {
+        continue;
+      }
+      for (int i = 0; i < np; i++) {
+        freq[i] += laneFreq[lane][i];
+      }
     }
-    progress.accept(String.format("Viterbi: %,d tokens for %,d word occurrences (%.3f tokens/word)",
-        tokens, totalCount, (double) tokens / totalCount));
+    progress.accept(
+        String.format(
+            "Viterbi: %,d tokens for %,d word occurrences (%.3f tokens/word)",
+            tokens, totalCount, (double) tokens / totalCount));
 
     double sum = 0;
     for (long v : freq) sum += v;
@@ -775,7 +956,9 @@ public final class UnigramTrainer {
     double[] loss = new double[np];
     int nc = 0;
     for (int i = 0; i < np; i++) {
-      if (freq[i] == 0 || !alwaysKeep[i]) continue;
+      if (freq[i] == 0 || !alwaysKeep[i]) {
+        continue;
+      }
       if (alternatives[i].length == 0) {
         kept.add(i);
         continue;
@@ -794,14 +977,18 @@ public final class UnigramTrainer {
       nc++;
     }
     int[] order = Arrays.copyOf(candIdx, nc);
-    IndexSort.sort(order, (a, b) -> {
-      int c = Double.compare(loss[b], loss[a]);
-      return c != 0 ? c : Integer.compare(a, b);
-    });
+    IndexSort.sort(
+        order,
+        (a, b) -> {
+          int c = Double.compare(loss[b], loss[a]);
+          return c != 0 ? c : Integer.compare(a, b);
+        });
     int prunedSize = Math.max(desired, (int) (o.shrinkingFactor * np));
     List<Integer> next = new ArrayList<>(kept);
     for (int i : order) {
-      if (next.size() >= prunedSize) break;
+      if (next.size() >= prunedSize) {
+        break;
+      }
       next.add(i);
     }
     int[] seeds = new int[next.size()];
@@ -818,7 +1005,9 @@ public final class UnigramTrainer {
   private List<TrainedVocab.Piece> finalizePieces(Map<Integer, Long> required) {
     Map<String, Float> fin = new LinkedHashMap<>();
     Map<String, Double> sp = new HashMap<>();
-    for (int i = 0; i < cur.length; i++) sp.put(seedStr[cur[i]], score[i]);
+    for (int i = 0; i < cur.length; i++) {
+      sp.put(seedStr[cur[i]], score[i]);
+    }
     float penalty = 0;
     float min = (float) minScore;
     for (int cp : required.keySet()) { // already sorted by count desc, code point asc
@@ -834,27 +1023,35 @@ public final class UnigramTrainer {
     int target = o.vocabSize - o.metaPieceCount();
     int[] idx = IndexSort.identity(cur.length);
     float[] fs = new float[cur.length];
-    for (int i = 0; i < cur.length; i++) fs[i] = (float) score[i];
-    IndexSort.sort(idx, (a, b) -> {
-      int c = Float.compare(fs[b], fs[a]);
-      return c != 0 ? c : Pieces.compareCodePoints(seedStr[cur[a]], seedStr[cur[b]]);
-    });
+    for (int i = 0; i < cur.length; i++) {
+      fs[i] = (float) score[i];
+    }
+    IndexSort.sort(
+        idx,
+        (a, b) -> {
+          int c = Float.compare(fs[b], fs[a]);
+          return c != 0 ? c : Pieces.compareCodePoints(seedStr[cur[a]], seedStr[cur[b]]);
+        });
     for (int i : idx) {
-      if (fin.size() >= target) break;
+      if (fin.size() >= target) {
+        break;
+      }
       fin.putIfAbsent(seedStr[cur[i]], fs[i]);
     }
     if (fin.size() < target) {
-      throw new IllegalArgumentException(String.format(
-          "vocabulary size too high (%d): this corpus supports at most %d pieces; "
-              + "set --vocab-size <= %d or train on more text",
-          o.vocabSize, fin.size() + o.metaPieceCount(), fin.size() + o.metaPieceCount()));
+      throw new IllegalArgumentException(
+          String.format(
+              "vocabulary size too high (%d): this corpus supports at most %d pieces; "
+                  + "set --vocab-size <= %d or train on more text",
+              o.vocabSize, fin.size() + o.metaPieceCount(), fin.size() + o.metaPieceCount()));
     }
     List<TrainedVocab.Piece> out = new ArrayList<>(fin.size());
     fin.forEach((k, v) -> out.add(new TrainedVocab.Piece(k, v)));
-    out.sort((a, b) -> {
-      int c = Float.compare(b.score(), a.score());
-      return c != 0 ? c : Pieces.compareCodePoints(a.piece(), b.piece());
-    });
+    out.sort(
+        (a, b) -> {
+          int c = Float.compare(b.score(), a.score());
+          return c != 0 ? c : Pieces.compareCodePoints(a.piece(), b.piece());
+        });
     return out;
   }
 }

@@ -32,7 +32,8 @@ public final class VocabBenchmark {
 
   public static void main(String[] a) throws Exception {
     if (a.length != 6) {
-      System.err.println("usage: VocabBenchmark NAME WORKDIR VOCAB_SIZE MAX_TRAIN_LINES TRAIN_SPEC HELDOUT_SPEC");
+      System.err.println(
+          "usage: VocabBenchmark NAME WORKDIR VOCAB_SIZE MAX_TRAIN_LINES TRAIN_SPEC HELDOUT_SPEC");
       System.exit(2);
     }
     String name = a[0];
@@ -49,14 +50,32 @@ public final class VocabBenchmark {
 
     // Ours (Spark local[*], ALBERT preprocessing on: idempotent on these lines).
     Path ours = work.resolve(name + ".ours.model");
-    SparkSession spark = SparkSession.builder().master("local[*]").appName("bench-vocab")
-        .config("spark.ui.enabled", "false").getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[*]")
+            .appName("bench-vocab")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     long t0 = System.nanoTime();
     VocabTrainingJob.Result r;
     try {
-      r = VocabTrainingJob.run(spark, new VocabTrainingJob.Settings(List.of(train.toString()), CorpusFormat.TEXT,
-          "text", ours.toString(), opts, true, 2_000_000, 1.0, 12345, 0, true), m -> System.err.println("  " + m));
+      r =
+          VocabTrainingJob.run(
+              spark,
+              new VocabTrainingJob.Settings(
+                  List.of(train.toString()),
+                  CorpusFormat.TEXT,
+                  "text",
+                  ours.toString(),
+                  opts,
+                  true,
+                  2_000_000,
+                  1.0,
+                  12345,
+                  0,
+                  true),
+              m -> System.err.println("  " + m));
     } finally {
       spark.stop();
     }
@@ -64,20 +83,43 @@ public final class VocabBenchmark {
 
     // spm_train with ALBERT's flags on the same lines.
     Path spmPrefix = work.resolve(name + ".spm");
-    List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "MAXRSS_KB=%M", "spm_train",
-        "--input=" + train, "--model_prefix=" + spmPrefix, "--vocab_size=" + vocab, "--pad_id=0", "--unk_id=1",
-        "--eos_id=-1", "--bos_id=-1", "--control_symbols=[CLS],[SEP],[MASK]",
-        "--user_defined_symbols=(,),\"\"\"\",-,.,\u2013,\u00a3,\u20ac", "--character_coverage=0.99995",
-        "--model_type=unigram", "--input_sentence_size=100000000", "--max_sentence_length=1000000",
-        "--num_threads=" + Runtime.getRuntime().availableProcessors()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "/usr/bin/time",
+                "-f",
+                "MAXRSS_KB=%M",
+                "spm_train",
+                "--input=" + train,
+                "--model_prefix=" + spmPrefix,
+                "--vocab_size=" + vocab,
+                "--pad_id=0",
+                "--unk_id=1",
+                "--eos_id=-1",
+                "--bos_id=-1",
+                "--control_symbols=[CLS],[SEP],[MASK]",
+                "--user_defined_symbols=(,),\"\"\"\",-,.,\u2013,\u00a3,\u20ac",
+                "--character_coverage=0.99995",
+                "--model_type=unigram",
+                "--input_sentence_size=100000000",
+                "--max_sentence_length=1000000",
+                "--num_threads=" + Runtime.getRuntime().availableProcessors()));
     long t1 = System.nanoTime();
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve(name + ".spm.log").toFile()).start();
-    if (p.waitFor() != 0) throw new IllegalStateException("spm_train failed: see " + work.resolve(name + ".spm.log"));
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve(name + ".spm.log").toFile())
+            .start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("spm_train failed: see " + work.resolve(name + ".spm.log"));
+    }
     double spmSecs = (System.nanoTime() - t1) / 1e9;
     String spmLog = Files.readString(work.resolve(name + ".spm.log"));
     long spmRss = 0;
     int i = spmLog.lastIndexOf("MAXRSS_KB=");
-    if (i >= 0) spmRss = Long.parseLong(spmLog.substring(i + 10).trim()) * 1024;
+    if (i >= 0) {
+      spmRss = Long.parseLong(spmLog.substring(i + 10).trim()) * 1024;
+    }
     Path spmModel = Path.of(spmPrefix + ".model");
 
     List<String> lines = Files.readAllLines(held, StandardCharsets.UTF_8);
@@ -90,12 +132,28 @@ public final class VocabBenchmark {
     double tpcOurs = (double) oursJava / chars;
     double tpcSpm = (double) spmJava / chars;
     var rep = r.report();
-    System.out.printf("| %s | %,d | %,d | %,d | %.5f | %.5f | %+.2f%% | %s | %.1f s | %.1f s | %,d MB | %,d MB |%n",
-        name, vocab, rep.sentences(), chars, tpcOurs, tpcSpm, 100 * (tpcOurs / tpcSpm - 1),
+    System.out.printf(
+        "| %s | %,d | %,d | %,d | %.5f | %.5f | %+.2f%% | %s | %.1f s | %.1f s | %,d MB | %,d MB |%n",
+        name,
+        vocab,
+        rep.sentences(),
+        chars,
+        tpcOurs,
+        tpcSpm,
+        100 * (tpcOurs / tpcSpm - 1),
         (oursJava == oursSpm && spmJava == spmSpm) ? "yes" : ("NO " + oursSpm + "/" + spmSpm),
-        oursSecs, spmSecs, rep.driverPeakHeapBytes() >> 20, spmRss >> 20);
-    System.out.printf("BENCH %s train_bytes=%d count_s=%.1f train_s=%.1f words=%d distinct=%d peak_heap_mb=%d%n",
-        name, trainBytes, rep.countSeconds(), rep.trainSeconds(), rep.wordOccurrences(), rep.distinctFragments(),
+        oursSecs,
+        spmSecs,
+        rep.driverPeakHeapBytes() >> 20,
+        spmRss >> 20);
+    System.out.printf(
+        "BENCH %s train_bytes=%d count_s=%.1f train_s=%.1f words=%d distinct=%d peak_heap_mb=%d%n",
+        name,
+        trainBytes,
+        rep.countSeconds(),
+        rep.trainSeconds(),
+        rep.wordOccurrences(),
+        rep.distinctFragments(),
         rep.driverPeakHeapBytes() >> 20);
   }
 
@@ -106,17 +164,24 @@ public final class VocabBenchmark {
   }
 
   static long spmEncodeTokens(Path model, Path in) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("spm_encode", "--model=" + model, "--output_format=id", "--input=" + in)
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process p =
+        new ProcessBuilder("spm_encode", "--model=" + model, "--output_format=id", "--input=" + in)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     long t = 0;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         String s = line.trim();
-        if (!s.isEmpty()) t += s.split(" ").length;
+        if (!s.isEmpty()) {
+          t += s.split(" ").length;
+        }
       }
     }
-    if (p.waitFor() != 0) throw new IllegalStateException("spm_encode failed on " + model);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("spm_encode failed on " + model);
+    }
     return t;
   }
 
@@ -134,7 +199,8 @@ public final class VocabBenchmark {
         }
         try (InputStream raw = new FileInputStream(f);
             InputStream in = f.endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            BufferedReader r =
+                new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
           String line;
           boolean header = col >= 0;
           while ((line = r.readLine()) != null && n < maxLines) {
@@ -144,12 +210,16 @@ public final class VocabBenchmark {
             }
             if (col >= 0) {
               String[] parts = line.split("\t", -1);
-              if (parts.length <= col) continue;
+              if (parts.length <= col) {
+                continue;
+              }
               line = parts[col].replace("<br />", " ");
             }
             bytes += line.length();
             String s = tp.preprocess(line);
-            if (s.isEmpty()) continue;
+            if (s.isEmpty()) {
+              continue;
+            }
             w.println(s);
             n++;
           }

@@ -26,7 +26,8 @@ public final class VocabModelWriter {
     int next = 0;
     List<TrainedVocab.Piece> pieces = vocab.pieces();
     if (pieces.size() + meta.size() != o.vocabSize) {
-      throw new IllegalArgumentException("expected " + (o.vocabSize - meta.size()) + " pieces, got " + pieces.size());
+      throw new IllegalArgumentException(
+          "expected " + (o.vocabSize - meta.size()) + " pieces, got " + pieces.size());
     }
     for (int id = 0; id < o.vocabSize; id++) {
       Special s = meta.get(id);
@@ -48,16 +49,27 @@ public final class VocabModelWriter {
   static Map<Integer, Special> specials(UnigramTrainerOptions o) {
     Map<Integer, Special> m = new TreeMap<>();
     m.put(o.unkId, new Special("<unk>", PieceType.UNKNOWN));
-    if (o.bosId >= 0) m.put(o.bosId, new Special("<s>", PieceType.CONTROL));
-    if (o.eosId >= 0) m.put(o.eosId, new Special("</s>", PieceType.CONTROL));
-    if (o.padId >= 0) m.put(o.padId, new Special("<pad>", PieceType.CONTROL));
+    if (o.bosId >= 0) {
+      m.put(o.bosId, new Special("<s>", PieceType.CONTROL));
+    }
+    if (o.eosId >= 0) {
+      m.put(o.eosId, new Special("</s>", PieceType.CONTROL));
+    }
+    if (o.padId >= 0) {
+      m.put(o.padId, new Special("<pad>", PieceType.CONTROL));
+    }
     int id = 0;
     List<Special> rest = new ArrayList<>();
     for (String s : o.controlSymbols) rest.add(new Special(s, PieceType.CONTROL));
     for (String s : o.userDefinedSymbols) rest.add(new Special(s, PieceType.USER_DEFINED));
     for (Special s : rest) {
-      while (m.containsKey(id)) id++;
-      if (id >= o.vocabSize) throw new IllegalArgumentException("too many special symbols for vocab size " + o.vocabSize);
+      while (m.containsKey(id)) {
+        id++;
+      }
+      if (id >= o.vocabSize) {
+        throw new IllegalArgumentException(
+            "too many special symbols for vocab size " + o.vocabSize);
+      }
       m.put(id, s);
     }
     return m;
@@ -78,7 +90,8 @@ public final class VocabModelWriter {
     r.setFloat(TrainerSpec.SHRINKING_FACTOR, o.shrinkingFactor);
     // num_threads is left out: it would make the model bytes depend on the machine's core count
     r.setInt(TrainerSpec.NUM_SUB_ITERATIONS, o.numSubIterations);
-    r.setInt(TrainerSpec.MAX_SENTENCE_LENGTH, Integer.MAX_VALUE); // no sentence is skipped for length
+    r.setInt(
+        TrainerSpec.MAX_SENTENCE_LENGTH, Integer.MAX_VALUE); // no sentence is skipped for length
     r.setBool(TrainerSpec.SHUFFLE_INPUT_SENTENCE, false);
     t.maxSentencepieceLength(o.maxPieceLength);
     r.setBool(TrainerSpec.SPLIT_BY_UNICODE_SCRIPT, o.splitByUnicodeScript);

@@ -51,133 +51,199 @@ public final class VocabTrainingJob {
       double sampleFraction,
       long seed,
       int partitions,
-      boolean overwrite) implements Serializable {
+      boolean overwrite)
+      implements Serializable {
     public Settings {
-      if (inputs == null || inputs.isEmpty()) throw new IllegalArgumentException("--input is required");
-      if (output == null || output.isEmpty()) throw new IllegalArgumentException("--output is required");
-      if (maxWords < 1) throw new IllegalArgumentException("--max-words must be positive, got " + maxWords);
+      if (inputs == null || inputs.isEmpty()) {
+        throw new IllegalArgumentException("--input is required");
+      }
+      if (output == null || output.isEmpty()) {
+        throw new IllegalArgumentException("--output is required");
+      }
+      if (maxWords < 1) {
+        throw new IllegalArgumentException("--max-words must be positive, got " + maxWords);
+      }
       if (maxWords > 50_000_000L) {
-        throw new IllegalArgumentException("--max-words " + maxWords + " is above the trainer's limit of 50,000,000");
+        throw new IllegalArgumentException(
+            "--max-words " + maxWords + " is above the trainer's limit of 50,000,000");
       }
       if (!(sampleFraction > 0 && sampleFraction <= 1)) {
-        throw new IllegalArgumentException("--sample-fraction must be in (0, 1], got " + sampleFraction);
+        throw new IllegalArgumentException(
+            "--sample-fraction must be in (0, 1], got " + sampleFraction);
       }
-      if (partitions < 0) throw new IllegalArgumentException("--partitions must be >= 0");
+      if (partitions < 0) {
+        throw new IllegalArgumentException("--partitions must be >= 0");
+      }
     }
   }
 
   /** What the run did. */
   public record Report(
-      long documents, long problemDocuments, long sentences, long wordOccurrences, long distinctFragments,
-      long keptFragments, double keptOccurrenceShare, long inputBytes, double countSeconds, double trainSeconds,
-      long driverPeakHeapBytes, TrainedVocab.Stats trainerStats, String output) {}
+      long documents,
+      long problemDocuments,
+      long sentences,
+      long wordOccurrences,
+      long distinctFragments,
+      long keptFragments,
+      double keptOccurrenceShare,
+      long inputBytes,
+      double countSeconds,
+      double trainSeconds,
+      long driverPeakHeapBytes,
+      TrainedVocab.Stats trainerStats,
+      String output) {}
 
   public record Result(ModelProto model, Report report) {}
 
   private VocabTrainingJob() {}
 
   /** Reads, counts, trains and writes the model (and a .vocab listing next to it). */
-  public static Result run(SparkSession spark, Settings s, Consumer<String> progress) throws IOException {
+  public static Result run(SparkSession spark, Settings s, Consumer<String> progress)
+      throws IOException {
     long t0 = System.nanoTime();
     Configuration hconf = spark.sparkContext().hadoopConfiguration();
     Path out = new Path(s.output());
     FileSystem fs = out.getFileSystem(hconf);
     fs.setWriteChecksum(false); // no .crc side files next to the model on local file systems
     if (fs.exists(out) && !s.overwrite()) {
-      throw new IllegalArgumentException("output " + out + " exists (pass --overwrite to replace it)");
+      throw new IllegalArgumentException(
+          "output " + out + " exists (pass --overwrite to replace it)");
     }
     CorpusOptions copts = CorpusOptions.of(s.format()).withTextField(s.textField());
     CorpusReader reader = new CorpusReader(spark, copts);
     CorpusReader.Input input = reader.resolve(s.inputs());
-    progress.accept(String.format("input: %d file(s), %,d bytes, format %s",
-        input.files().size(), input.totalBytes(), s.format().name().toLowerCase()));
+    progress.accept(
+        String.format(
+            "input: %d file(s), %,d bytes, format %s",
+            input.files().size(), input.totalBytes(), s.format().name().toLowerCase()));
     JavaRDD<CorpusDocument> docs = reader.read(input, s.partitions());
     docs.persist(StorageLevel.MEMORY_AND_DISK());
     long nDocs = docs.count();
     long nProblems = docs.filter(d -> !d.isOk()).count();
     if (nProblems > 0) {
-      progress.accept(String.format("skipped %,d of %,d documents with problems (unreadable, too long, bad UTF-8...)",
-          nProblems, nDocs));
+      progress.accept(
+          String.format(
+              "skipped %,d of %,d documents with problems (unreadable, too long, bad UTF-8...)",
+              nProblems, nDocs));
     }
-    JavaRDD<String> sentences = docs.filter(CorpusDocument::isOk).flatMap(d -> d.sentences().iterator());
+    JavaRDD<String> sentences =
+        docs.filter(CorpusDocument::isOk).flatMap(d -> d.sentences().iterator());
     WordCount wc = countWords(sentences, s, progress);
     docs.unpersist(false);
     double countSecs = (System.nanoTime() - t0) / 1e9;
-    progress.accept(String.format("counted in %.1fs (%.1f MB/s)", countSecs,
-        input.totalBytes() / 1e6 / Math.max(countSecs, 1e-9)));
+    progress.accept(
+        String.format(
+            "counted in %.1fs (%.1f MB/s)",
+            countSecs, input.totalBytes() / 1e6 / Math.max(countSecs, 1e-9)));
 
     long t1 = System.nanoTime();
     TrainedVocab vocab = new UnigramTrainer(s.trainer(), progress).train(wc.table());
-    String prefix = s.output().endsWith(".model") ? s.output().substring(0, s.output().length() - 6) : s.output();
-    ModelProto model = VocabModelWriter.build(vocab, s.trainer(),
-        new VocabModelWriter.RunInfo(s.inputs(), prefix, s.format().name().toLowerCase()));
+    String prefix =
+        s.output().endsWith(".model")
+            ? s.output().substring(0, s.output().length() - 6)
+            : s.output();
+    ModelProto model =
+        VocabModelWriter.build(
+            vocab,
+            s.trainer(),
+            new VocabModelWriter.RunInfo(s.inputs(), prefix, s.format().name().toLowerCase()));
     double trainSecs = (System.nanoTime() - t1) / 1e9;
     byte[] bytes = model.toBytes();
-    SentencePieceModel.fromBytes(bytes); // the model must load in the tokenizer before it is written
+    SentencePieceModel.fromBytes(
+        bytes); // the model must load in the tokenizer before it is written
     write(fs, out, bytes);
     Path vocabFile = new Path(prefix + ".vocab");
     write(fs, vocabFile, vocabListing(model));
     progress.accept(String.format("wrote %s (%,d bytes) and %s", out, bytes.length, vocabFile));
-    Report r = new Report(nDocs, nProblems, wc.sentences(), wc.occurrences(), wc.distinct(), wc.table().size(),
-        wc.keptShare(), input.totalBytes(), countSecs, trainSecs, peakHeap(), vocab.stats(), out.toString());
+    Report r =
+        new Report(
+            nDocs,
+            nProblems,
+            wc.sentences(),
+            wc.occurrences(),
+            wc.distinct(),
+            wc.table().size(),
+            wc.keptShare(),
+            input.totalBytes(),
+            countSecs,
+            trainSecs,
+            peakHeap(),
+            vocab.stats(),
+            out.toString());
     return new Result(model, r);
   }
 
   /** The word table of a counted corpus. */
-  public record WordCount(WordTable table, long sentences, long occurrences, long distinct, double keptShare) {}
+  public record WordCount(
+      WordTable table, long sentences, long occurrences, long distinct, double keptShare) {}
 
-  /** Counts words of sentences distributedly and brings at most {@code maxWords} of them to the driver. */
-  public static WordCount countWords(JavaRDD<String> sentences, Settings s, Consumer<String> progress) {
+  /**
+   * Counts words of sentences distributedly and brings at most {@code maxWords} of them to the
+   * driver.
+   */
+  public static WordCount countWords(
+      JavaRDD<String> sentences, Settings s, Consumer<String> progress) {
     TextPipeline pipeline = new TextPipeline(s.albertPreprocess(), s.trainer());
     double fraction = s.sampleFraction();
     long seed = s.seed();
-    JavaRDD<String> sampled = fraction >= 1.0 ? sentences : sentences.filter(x -> keep(x, seed, fraction));
-    JavaPairRDD<String, Long> words = sampled
-        .flatMapToPair(line -> {
-          List<String> ws = new ArrayList<>();
-          pipeline.words(line, ws, false);
-          List<Tuple2<String, Long>> outp = new ArrayList<>(ws.size() + 1);
-          outp.add(new Tuple2<>(SENTENCE_KEY, 1L));
-          for (String w : ws) outp.add(new Tuple2<>(w, 1L));
-          return outp.iterator();
-        })
-        .reduceByKey(Long::sum);
+    JavaRDD<String> sampled =
+        fraction >= 1.0 ? sentences : sentences.filter(x -> keep(x, seed, fraction));
+    JavaPairRDD<String, Long> words =
+        sampled
+            .flatMapToPair(
+                line -> {
+                  List<String> ws = new ArrayList<>();
+                  pipeline.words(line, ws, false);
+                  List<Tuple2<String, Long>> outp = new ArrayList<>(ws.size() + 1);
+                  outp.add(new Tuple2<>(SENTENCE_KEY, 1L));
+                  for (String w : ws) outp.add(new Tuple2<>(w, 1L));
+                  return outp.iterator();
+                })
+            .reduceByKey(Long::sum);
     words.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       MetaSymbolSplitter splitter = new MetaSymbolSplitter(s.trainer().trainingBoundarySymbols());
       // Character counts over every word (special symbols count as one boundary each).
-      Map<Integer, Long> chars = new HashMap<>(words
-          .filter(t -> !t._1().equals(SENTENCE_KEY))
-          .mapPartitionsToPair(it -> {
-            Map<Integer, Long> m = new HashMap<>();
-            while (it.hasNext()) {
-              Tuple2<String, Long> t = it.next();
-              splitter.countChars(t._1(), t._2(), m);
-            }
-            List<Tuple2<Integer, Long>> l = new ArrayList<>(m.size());
-            m.forEach((k, v) -> l.add(new Tuple2<>(k, v)));
-            return l.iterator();
-          })
-          .reduceByKey(Long::sum)
-          .collectAsMap());
+      Map<Integer, Long> chars =
+          new HashMap<>(
+              words
+                  .filter(t -> !t._1().equals(SENTENCE_KEY))
+                  .mapPartitionsToPair(
+                      it -> {
+                        Map<Integer, Long> m = new HashMap<>();
+                        while (it.hasNext()) {
+                          Tuple2<String, Long> t = it.next();
+                          splitter.countChars(t._1(), t._2(), m);
+                        }
+                        List<Tuple2<Integer, Long>> l = new ArrayList<>(m.size());
+                        m.forEach((k, v) -> l.add(new Tuple2<>(k, v)));
+                        return l.iterator();
+                      })
+                  .reduceByKey(Long::sum)
+                  .collectAsMap());
       Long nSentences = words.filter(t -> t._1().equals(SENTENCE_KEY)).values().fold(0L, Long::sum);
-      JavaPairRDD<String, Long> frags = words
-          .filter(t -> !t._1().equals(SENTENCE_KEY))
-          .flatMapToPair(t -> {
-            List<String> f = splitter.split(t._1());
-            List<Tuple2<String, Long>> l = new ArrayList<>(f.size());
-            for (String x : f) l.add(new Tuple2<>(x, t._2()));
-            return l.iterator();
-          })
-          .reduceByKey(Long::sum);
+      JavaPairRDD<String, Long> frags =
+          words
+              .filter(t -> !t._1().equals(SENTENCE_KEY))
+              .flatMapToPair(
+                  t -> {
+                    List<String> f = splitter.split(t._1());
+                    List<Tuple2<String, Long>> l = new ArrayList<>(f.size());
+                    for (String x : f) l.add(new Tuple2<>(x, t._2()));
+                    return l.iterator();
+                  })
+              .reduceByKey(Long::sum);
       frags.persist(StorageLevel.MEMORY_AND_DISK());
       try {
         long distinct = frags.count();
         long occurrences = frags.values().fold(0L, Long::sum);
-        progress.accept(String.format("%,d sentences, %,d word occurrences, %,d distinct word fragments",
-            nSentences, occurrences, distinct));
+        progress.accept(
+            String.format(
+                "%,d sentences, %,d word occurrences, %,d distinct word fragments",
+                nSentences, occurrences, distinct));
         if (distinct == 0) {
-          throw new IllegalArgumentException("the input has no text to train on (every document was empty or skipped)");
+          throw new IllegalArgumentException(
+              "the input has no text to train on (every document was empty or skipped)");
         }
         List<Tuple2<String, Long>> kept;
         double share = 1.0;
@@ -186,17 +252,23 @@ public final class VocabTrainingJob {
           long keptOcc = 0;
           for (Tuple2<String, Long> t : kept) keptOcc += t._2();
           share = (double) keptOcc / occurrences;
-          progress.accept(String.format(
-              "WARNING: word table capped at --max-words %,d: kept the %,d most frequent of %,d distinct word "
-                  + "fragments (%.3f%% of word occurrences; the rest, seen at most %,d times each, are not trained on). "
-                  + "Raise --max-words to keep more (driver memory grows by roughly 1 KB per word).",
-              s.maxWords(), kept.size(), distinct, 100 * share, kept.get(kept.size() - 1)._2()));
+          progress.accept(
+              String.format(
+                  "WARNING: word table capped at --max-words %,d: kept the %,d most frequent of %,d distinct word "
+                      + "fragments (%.3f%% of word occurrences; the rest, seen at most %,d times each, are not trained on). "
+                      + "Raise --max-words to keep more (driver memory grows by roughly 1 KB per word).",
+                  s.maxWords(),
+                  kept.size(),
+                  distinct,
+                  100 * share,
+                  kept.get(kept.size() - 1)._2()));
         } else {
           kept = frags.collect();
         }
         Map<String, Long> table = new HashMap<>(kept.size() * 2);
         for (Tuple2<String, Long> t : kept) table.put(t._1(), t._2());
-        return new WordCount(WordTable.of(table, chars, s.trainer()), nSentences, occurrences, distinct, share);
+        return new WordCount(
+            WordTable.of(table, chars, s.trainer()), nSentences, occurrences, distinct, share);
       } finally {
         frags.unpersist(false);
       }
@@ -219,7 +291,10 @@ public final class VocabTrainingJob {
     }
   }
 
-  /** Deterministic sampling: keeps a sentence iff a hash of (seed, sentence) falls below the fraction. */
+  /**
+   * Deterministic sampling: keeps a sentence iff a hash of (seed, sentence) falls below the
+   * fraction.
+   */
   static boolean keep(String sentence, long seed, double fraction) {
     long h = seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
     for (int i = 0; i < sentence.length(); i++) {
@@ -239,14 +314,19 @@ public final class VocabTrainingJob {
     StringBuilder sb = new StringBuilder();
     for (ModelProto.Piece p : m.pieces()) {
       float sc = p.score();
-      sb.append(p.piece()).append('\t').append(sc == (long) sc ? Long.toString((long) sc) : Float.toString(sc)).append('\n');
+      sb.append(p.piece())
+          .append('\t')
+          .append(sc == (long) sc ? Long.toString((long) sc) : Float.toString(sc))
+          .append('\n');
     }
     return sb.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private static void write(FileSystem fs, Path p, byte[] bytes) throws IOException {
     Path parent = p.getParent();
-    if (parent != null && !fs.exists(parent)) fs.mkdirs(parent);
+    if (parent != null && !fs.exists(parent)) {
+      fs.mkdirs(parent);
+    }
     try (OutputStream o = fs.create(p, true)) {
       o.write(bytes);
     }
@@ -256,7 +336,9 @@ public final class VocabTrainingJob {
   public static long peakHeap() {
     long s = 0;
     for (MemoryPoolMXBean b : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (b.getType() == MemoryType.HEAP && b.getPeakUsage() != null) s += b.getPeakUsage().getUsed();
+      if (b.getType() == MemoryType.HEAP && b.getPeakUsage() != null) {
+        s += b.getPeakUsage().getUsed();
+      }
     }
     return s;
   }

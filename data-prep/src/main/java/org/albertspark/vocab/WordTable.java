@@ -18,8 +18,10 @@ import java.util.TreeMap;
 public final class WordTable {
   final String[] words;
   final long[] counts;
+
   /** Code point → count over the corpus (may include words that were cut from the table). */
   final Map<Integer, Long> charCounts;
+
   private final long totalCount;
 
   private WordTable(String[] words, long[] counts, Map<Integer, Long> charCounts) {
@@ -53,7 +55,9 @@ public final class WordTable {
     for (Map.Entry<String, Long> e : wordCounts.entrySet()) {
       String w = e.getKey();
       Long c = e.getValue();
-      if (w == null || w.isEmpty()) continue;
+      if (w == null || w.isEmpty()) {
+        continue;
+      }
       if (c == null || c <= 0) {
         throw new IllegalArgumentException("word count must be positive: '" + w + "' has " + c);
       }
@@ -61,14 +65,19 @@ public final class WordTable {
         throw new IllegalArgumentException(
             "word '" + w + "' contains a space: words must be normalized (spaces become \u2581)");
       }
-      if (w.indexOf('\0') >= 0) throw new IllegalArgumentException("word contains NUL: '" + w.replace("\0", "\\0") + "'");
+      if (w.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("word contains NUL: '" + w.replace("\0", "\\0") + "'");
+      }
       frag.clear();
       splitter.split(w, frag);
-      if (derivedChars != null) splitter.countChars(w, c, derivedChars);
+      if (derivedChars != null) {
+        splitter.countChars(w, c, derivedChars);
+      }
       for (String f : frag) merged.merge(f, c, Long::sum);
     }
     if (merged.isEmpty()) {
-      throw new IllegalArgumentException("the word table is empty: the corpus has no text to train on");
+      throw new IllegalArgumentException(
+          "the word table is empty: the corpus has no text to train on");
     }
     List<Map.Entry<String, Long>> entries = new ArrayList<>(merged.entrySet());
     entries.sort(WordTable::canonical);
@@ -88,10 +97,24 @@ public final class WordTable {
     return c != 0 ? c : Pieces.compareCodePoints(a.getKey(), b.getKey());
   }
 
-  public int size() { return words.length; }
-  public String word(int i) { return words[i]; }
-  public long count(int i) { return counts[i]; }
+  public int size() {
+    return words.length;
+  }
+
+  public String word(int i) {
+    return words[i];
+  }
+
+  public long count(int i) {
+    return counts[i];
+  }
+
   /** Sum of the counts of the words in the table. */
-  public long totalCount() { return totalCount; }
-  public Map<Integer, Long> charCounts() { return charCounts; }
+  public long totalCount() {
+    return totalCount;
+  }
+
+  public Map<Integer, Long> charCounts() {
+    return charCounts;
+  }
 }

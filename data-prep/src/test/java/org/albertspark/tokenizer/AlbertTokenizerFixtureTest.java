@@ -42,10 +42,22 @@ class AlbertTokenizerFixtureTest {
           || !tokens.equals(Fixtures.strings(c.get("tokens")))
           || !java.util.Arrays.equals(ids, Fixtures.ints(c.get("ids")))
           || !java.util.Arrays.equals(inputIds, Fixtures.ints(c.get("input_ids")))) {
-        failures.add("case " + c.get("i") + ": " + text + "\n  expected " + c.get("tokens") + "\n  got      " + tokens);
+        failures.add(
+            "case "
+                + c.get("i")
+                + ": "
+                + text
+                + "\n  expected "
+                + c.get("tokens")
+                + "\n  got      "
+                + tokens);
       }
     }
-    assertTrue(failures.isEmpty(), failures.size() + " failures:\n" + String.join("\n", failures.subList(0, Math.min(10, failures.size()))));
+    assertTrue(
+        failures.isEmpty(),
+        failures.size()
+            + " failures:\n"
+            + String.join("\n", failures.subList(0, Math.min(10, failures.size()))));
   }
 
   @ParameterizedTest(name = "{0}.pairs.jsonl")
@@ -74,10 +86,13 @@ class AlbertTokenizerFixtureTest {
     assertEquals(d.get("vocab").get("first").get(0).asText(), m.idToPiece(0));
     assertEquals(d.get("vocab").get("first").get(1).asText(), m.idToPiece(1));
     assertEquals(d.get("vocab").get("last").asText(), m.idToPiece(m.size() - 1));
-    d.get("convert_token_and_id").fields().forEachRemaining(e -> {
-      assertEquals(e.getValue().asInt(), m.pieceToId(e.getKey()));
-      assertEquals(e.getKey(), m.idToPiece(e.getValue().asInt()));
-    });
+    d.get("convert_token_and_id")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              assertEquals(e.getValue().asInt(), m.pieceToId(e.getKey()));
+              assertEquals(e.getKey(), m.idToPiece(e.getValue().asInt()));
+            });
 
     // HF's test tokenizer is built with keep_accents=True.
     AlbertTokenizer keep = new AlbertTokenizer(m, true, true);
@@ -111,8 +126,12 @@ class AlbertTokenizerFixtureTest {
     for (int i = 0; i < seqs.size(); i++) {
       EncodedInput e = tok.encode(seqs.get(i).asText(), null, longest, true);
       assertArrayEquals(Fixtures.ints(exp.get("input_ids").get(i)), e.inputIds(), "input_ids " + i);
-      assertArrayEquals(Fixtures.ints(exp.get("token_type_ids").get(i)), e.tokenTypeIds(), "token_type_ids " + i);
-      assertArrayEquals(Fixtures.ints(exp.get("attention_mask").get(i)), e.attentionMask(), "attention_mask " + i);
+      assertArrayEquals(
+          Fixtures.ints(exp.get("token_type_ids").get(i)), e.tokenTypeIds(), "token_type_ids " + i);
+      assertArrayEquals(
+          Fixtures.ints(exp.get("attention_mask").get(i)),
+          e.attentionMask(),
+          "attention_mask " + i);
     }
   }
 }

@@ -39,20 +39,21 @@ class ConcurrencyTest {
       List<Future<Integer>> fs = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         final int seed = t;
-        Callable<Integer> c = () -> {
-          go.await();
-          int checked = 0;
-          for (int round = 0; round < 2; round++) {
-            for (int k = 0; k < in.size(); k++) {
-              int i = (k * 7919 + seed * 104729 + round) % in.size();
-              assertArrayEquals(ids.get(i), m.encodeAsIds(in.get(i)), in.get(i));
-              assertEquals(pieces.get(i), m.encodeAsPieces(in.get(i)));
-              assertEquals(albert.get(i), tok.tokenize(in.get(i)));
-              checked++;
-            }
-          }
-          return checked;
-        };
+        Callable<Integer> c =
+            () -> {
+              go.await();
+              int checked = 0;
+              for (int round = 0; round < 2; round++) {
+                for (int k = 0; k < in.size(); k++) {
+                  int i = (k * 7919 + seed * 104729 + round) % in.size();
+                  assertArrayEquals(ids.get(i), m.encodeAsIds(in.get(i)), in.get(i));
+                  assertEquals(pieces.get(i), m.encodeAsPieces(in.get(i)));
+                  assertEquals(albert.get(i), tok.tokenize(in.get(i)));
+                  checked++;
+                }
+              }
+              return checked;
+            };
         fs.add(pool.submit(c));
       }
       go.countDown();

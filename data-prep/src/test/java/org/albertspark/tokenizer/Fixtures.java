@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Access to the reference fixtures in {@code <albert.shared.dir>/fixtures/tokenizer}. Tests that need
- * them are skipped (not failed) when the directory is absent, as in a fresh clone without ../shared.
+ * Access to the reference fixtures in {@code <albert.shared.dir>/fixtures/tokenizer}. Tests that
+ * need them are skipped (not failed) when the directory is absent, as in a fresh clone without
+ * ../shared.
  */
 final class Fixtures {
   static final String[] MODELS = {"albert-30k", "unigram-2000"};
@@ -27,10 +28,13 @@ final class Fixtures {
 
   static Path dir() {
     String shared = System.getProperty("albert.shared.dir");
-    assumeTrue(shared != null && !shared.isBlank(),
+    assumeTrue(
+        shared != null && !shared.isBlank(),
         "system property albert.shared.dir is not set: skipping tests that need the reference fixtures");
     Path d = Path.of(shared, "fixtures", "tokenizer");
-    assumeTrue(Files.isDirectory(d), "fixture directory " + d + " is absent: skipping tests that need the reference fixtures");
+    assumeTrue(
+        Files.isDirectory(d),
+        "fixture directory " + d + " is absent: skipping tests that need the reference fixtures");
     return d;
   }
 
@@ -40,16 +44,20 @@ final class Fixtures {
 
   static SentencePieceModel model(String name) {
     Path f = file(name + ".model");
-    return CACHE.computeIfAbsent(name, n -> {
-      try {
-        return SentencePieceModel.load(f);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    return CACHE.computeIfAbsent(
+        name,
+        n -> {
+          try {
+            return SentencePieceModel.load(f);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
-  /** Lines split on '\n' only, as spm_encode (getline) reads them: no extra line after a final '\n'. */
+  /**
+   * Lines split on '\n' only, as spm_encode (getline) reads them: no extra line after a final '\n'.
+   */
   static List<String> lines(String name) throws IOException {
     String s = Files.readString(file(name), StandardCharsets.UTF_8);
     return splitLines(s);
@@ -64,14 +72,18 @@ final class Fixtures {
         start = i + 1;
       }
     }
-    if (start < s.length()) out.add(s.substring(start));
+    if (start < s.length()) {
+      out.add(s.substring(start));
+    }
     return out;
   }
 
   static List<JsonNode> jsonl(String name) throws IOException {
     List<JsonNode> out = new ArrayList<>();
     for (String line : lines(name)) {
-      if (!line.isBlank()) out.add(JSON.readTree(line));
+      if (!line.isBlank()) {
+        out.add(JSON.readTree(line));
+      }
     }
     return out;
   }
@@ -82,7 +94,9 @@ final class Fixtures {
 
   static int[] ints(JsonNode arr) {
     int[] out = new int[arr.size()];
-    for (int i = 0; i < out.length; i++) out[i] = arr.get(i).asInt();
+    for (int i = 0; i < out.length; i++) {
+      out[i] = arr.get(i).asInt();
+    }
     return out;
   }
 
@@ -95,7 +109,9 @@ final class Fixtures {
   static String join(int[] ids) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < ids.length; i++) {
-      if (i > 0) sb.append(' ');
+      if (i > 0) {
+        sb.append(' ');
+      }
       sb.append(ids[i]);
     }
     return sb.toString();

@@ -53,7 +53,8 @@ class RobustnessTest {
     // A literal U+FFFD is different: nmt_nfkc maps it to a space (spm_encode: "▁x ▁ y").
     assertEquals(List.of("\u2581x", "\u2581", "y"), m.encodeAsPieces("x\uFFFD\uFFFDy"));
     // A proper pair is one supplementary character.
-    assertArrayEquals(m.encodeAsIds("\uD83D\uDE00"), m.encodeAsIds(new String(Character.toChars(0x1F600))));
+    assertArrayEquals(
+        m.encodeAsIds("\uD83D\uDE00"), m.encodeAsIds(new String(Character.toChars(0x1F600))));
     assertArrayEquals(new int[] {13, m.unkId()}, m.encodeAsIds("\uD800"));
     assertArrayEquals(new int[] {13, m.unkId()}, m.encodeAsIds("\uDFFF\uDBFF"));
     AlbertTokenizer t = new AlbertTokenizer(m);
@@ -65,14 +66,16 @@ class RobustnessTest {
     assertArrayEquals(new int[] {21, 1, 220}, m.encodeUtf8AsIds(bad, 0, bad.length));
     // A CESU/WTF-8 encoded surrogate is three malformed bytes (spm_encode: "▁x ��� y").
     byte[] cesu = {'x', (byte) 0xED, (byte) 0xA0, (byte) 0x80, 'y'};
-    assertEquals(List.of("\u2581x", "\uFFFD\uFFFD\uFFFD", "y"), m.encodeUtf8AsPieces(cesu, 0, cesu.length));
+    assertEquals(
+        List.of("\u2581x", "\uFFFD\uFFFD\uFFFD", "y"), m.encodeUtf8AsPieces(cesu, 0, cesu.length));
   }
 
   /** Expected values from spm_encode 0.1.97 with albert-30k.model. */
   @Test
   void nulAndControlCharacters() {
     SentencePieceModel m = albert();
-    assertArrayEquals(new int[] {5941}, m.encodeAsIds("a\u0001b")); // nmt_nfkc drops C0 controls: "▁ab"
+    assertArrayEquals(
+        new int[] {5941}, m.encodeAsIds("a\u0001b")); // nmt_nfkc drops C0 controls: "▁ab"
     assertArrayEquals(new int[] {13, 1}, m.encodeAsIds("\u0000")); // NUL passes through: unknown
     assertEquals(List.of("\u2581", "\u0000"), m.encodeAsPieces("\u0000"));
     assertArrayEquals(new int[] {21, 1, 220}, m.encodeAsIds("a\u0000b"));
@@ -83,7 +86,8 @@ class RobustnessTest {
       assertEquals(m.encodeAsIds(s).length, m.encodeAsPieces(s).size(), "control " + c);
     }
     AlbertTokenizer t = new AlbertTokenizer(m);
-    assertEquals(t.tokenize("\u0000\u0001\u007f\u0085\u200b\ufeff").size(),
+    assertEquals(
+        t.tokenize("\u0000\u0001\u007f\u0085\u200b\ufeff").size(),
         t.tokenizeToIds("\u0000\u0001\u007f\u0085\u200b\ufeff").length);
   }
 
@@ -109,19 +113,35 @@ class RobustnessTest {
     SentencePieceModel m = albert();
     StringBuilder sb = new StringBuilder(10_500_000);
     Random r = new Random(1);
-    String[] words = {"the", "quick", "brown", "fox", "jumps", "über", "naïve", "1,000", "日本語", "😀", "antidisestablishment"};
-    while (sb.length() < 10_000_000) sb.append(words[r.nextInt(words.length)]).append(' ');
+    String[] words = {
+      "the",
+      "quick",
+      "brown",
+      "fox",
+      "jumps",
+      "über",
+      "naïve",
+      "1,000",
+      "日本語",
+      "😀",
+      "antidisestablishment"
+    };
+    while (sb.length() < 10_000_000) {
+      sb.append(words[r.nextInt(words.length)]).append(' ');
+    }
     String big = sb.toString();
     String noSpaces = "x".repeat(10_000_000);
-    assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
-      int[] ids = m.encodeAsIds(big);
-      assertTrue(ids.length > 1_000_000);
-      int[] ids2 = m.encodeAsIds(noSpaces);
-      assertTrue(ids2.length > 0);
-      // One unknown character repeated: a single merged unknown piece.
-      int[] unk = m.encodeAsIds("\u0d9e".repeat(3_000_000));
-      assertArrayEquals(new int[] {13, 1}, unk);
-    });
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(120),
+        () -> {
+          int[] ids = m.encodeAsIds(big);
+          assertTrue(ids.length > 1_000_000);
+          int[] ids2 = m.encodeAsIds(noSpaces);
+          assertTrue(ids2.length > 0);
+          // One unknown character repeated: a single merged unknown piece.
+          int[] unk = m.encodeAsIds("\u0d9e".repeat(3_000_000));
+          assertArrayEquals(new int[] {13, 1}, unk);
+        });
     // Encoding a chunk separately gives the same as inside the big line (spaces split words).
     String head = big.substring(0, big.indexOf(' ', 1000));
     int[] headIds = m.encodeAsIds(head);
@@ -135,7 +155,10 @@ class RobustnessTest {
       for (String line : Fixtures.heldoutTexts()) {
         String norm = m.normalizer().normalize(line);
         String expected = norm.replace('\u2581', ' ').strip();
-        expected = norm.startsWith("\u2581") ? norm.substring(1).replace('\u2581', ' ') : norm.replace('\u2581', ' ');
+        expected =
+            norm.startsWith("\u2581")
+                ? norm.substring(1).replace('\u2581', ' ')
+                : norm.replace('\u2581', ' ');
         List<String> pieces = m.encodeAsPieces(line);
         assertEquals(expected, m.decodePieces(pieces), line);
         // Ids lose the surface of unknown pieces: they decode to " ⁇ ".
@@ -168,9 +191,12 @@ class RobustnessTest {
 
   // ------------------------------------------------------------------ corrupt models
 
-  /** A model that ships with the tests (trained with spm_train; nfkc_cf charsmap, byte fallback). */
+  /**
+   * A model that ships with the tests (trained with spm_train; nfkc_cf charsmap, byte fallback).
+   */
   private static byte[] shippedModel() throws IOException {
-    try (java.io.InputStream in = RobustnessTest.class.getResourceAsStream("trained/unigram-bytes-300.model")) {
+    try (java.io.InputStream in =
+        RobustnessTest.class.getResourceAsStream("trained/unigram-bytes-300.model")) {
       return in.readAllBytes();
     }
   }
@@ -180,7 +206,9 @@ class RobustnessTest {
     byte[] good = shippedModel();
     Random r = new Random(42);
     int[] cuts = new int[60];
-    for (int i = 0; i < cuts.length; i++) cuts[i] = r.nextInt(good.length);
+    for (int i = 0; i < cuts.length; i++) {
+      cuts[i] = r.nextInt(good.length);
+    }
     cuts[0] = 0;
     cuts[1] = 1;
     cuts[2] = good.length - 1;
@@ -189,9 +217,11 @@ class RobustnessTest {
       byte[] b = Arrays.copyOf(good, cut);
       Path f = tmp.resolve("cut.model");
       Files.write(f, b);
-      IOException e = assertThrows(IOException.class, () -> SentencePieceModel.load(f), "cut at " + cut);
+      IOException e =
+          assertThrows(IOException.class, () -> SentencePieceModel.load(f), "cut at " + cut);
       assertTrue(e.getMessage().contains("not a valid SentencePiece model"), e.getMessage());
-      assertThrows(IllegalArgumentException.class, () -> SentencePieceModel.fromBytes(b), "cut at " + cut);
+      assertThrows(
+          IllegalArgumentException.class, () -> SentencePieceModel.fromBytes(b), "cut at " + cut);
     }
   }
 
@@ -199,42 +229,56 @@ class RobustnessTest {
   void corruptedModelFilesNeverCrashOrHang() throws Exception {
     byte[] good = shippedModel();
     Random r = new Random(7);
-    assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
-      for (int trial = 0; trial < 80; trial++) {
-        byte[] b = good.clone();
-        int flips = 1 + r.nextInt(8);
-        for (int k = 0; k < flips; k++) b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
-        try {
-          SentencePieceModel m = SentencePieceModel.fromBytes(b);
-          m.encodeAsIds("Hello, world! 3.0, über 日本");
-          m.encodeAsPieces("  the  quick \u0000 brown fox ");
-        } catch (IllegalArgumentException expected) {
-          assertTrue(expected.getMessage() != null && !expected.getMessage().isBlank());
-        }
-      }
-      for (int trial = 0; trial < 300; trial++) {
-        byte[] junk = new byte[r.nextInt(2000)];
-        r.nextBytes(junk);
-        assertThrows(IllegalArgumentException.class, () -> SentencePieceModel.fromBytes(junk));
-      }
-    });
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(120),
+        () -> {
+          for (int trial = 0; trial < 80; trial++) {
+            byte[] b = good.clone();
+            int flips = 1 + r.nextInt(8);
+            for (int k = 0; k < flips; k++) {
+              b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
+            }
+            try {
+              SentencePieceModel m = SentencePieceModel.fromBytes(b);
+              m.encodeAsIds("Hello, world! 3.0, über 日本");
+              m.encodeAsPieces("  the  quick \u0000 brown fox ");
+            } catch (IllegalArgumentException expected) {
+              assertTrue(expected.getMessage() != null && !expected.getMessage().isBlank());
+            }
+          }
+          for (int trial = 0; trial < 300; trial++) {
+            byte[] junk = new byte[r.nextInt(2000)];
+            r.nextBytes(junk);
+            assertThrows(IllegalArgumentException.class, () -> SentencePieceModel.fromBytes(junk));
+          }
+        });
     // Specific malformations.
-    assertThrows(IllegalArgumentException.class, () -> ProtoMessage.parse(new byte[] {(byte) 0x80}));
-    assertThrows(IllegalArgumentException.class, () -> ProtoMessage.parse(new byte[] {0x0A, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0x7F}));
+    assertThrows(
+        IllegalArgumentException.class, () -> ProtoMessage.parse(new byte[] {(byte) 0x80}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            ProtoMessage.parse(
+                new byte[] {0x0A, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0x7F}));
     byte[] tenFF = new byte[12];
     Arrays.fill(tenFF, (byte) 0xFF);
     tenFF[0] = 0x08;
     assertThrows(IllegalArgumentException.class, () -> ProtoMessage.parse(tenFF));
-    assertThrows(IllegalArgumentException.class, () -> ProtoMessage.parse(new byte[] {0x0B})); // group wire type
-    IOException e = assertThrows(IOException.class, () -> {
-      Path f = Files.createTempFile("text", ".model");
-      try {
-        Files.writeString(f, "this is not a model\n");
-        SentencePieceModel.load(f);
-      } finally {
-        Files.delete(f);
-      }
-    });
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ProtoMessage.parse(new byte[] {0x0B})); // group wire type
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> {
+              Path f = Files.createTempFile("text", ".model");
+              try {
+                Files.writeString(f, "this is not a model\n");
+                SentencePieceModel.load(f);
+              } finally {
+                Files.delete(f);
+              }
+            });
     assertTrue(e.getMessage().contains("not a valid SentencePiece model"), e.getMessage());
   }
 
@@ -251,7 +295,14 @@ class RobustnessTest {
     String[] normal = {"\u2581", "a", "b", "c", "\u2581a", "ab", "\u2581abc", "bc"};
     float score = -1f;
     for (String p : normal) b.addPiece(p, score -= 0.5f, PieceType.NORMAL);
-    b.trainerSpec(TrainerSpec.builder().modelType(TrainerSpec.ModelType.UNIGRAM).vocabSize(12).unkId(0).bosId(1).eosId(2).build());
+    b.trainerSpec(
+        TrainerSpec.builder()
+            .modelType(TrainerSpec.ModelType.UNIGRAM)
+            .vocabSize(12)
+            .unkId(0)
+            .bosId(1)
+            .eosId(2)
+            .build());
     b.normalizerSpec(ref.proto().normalizerSpec());
     ModelProto proto = b.build();
     byte[] bytes = proto.toBytes();
@@ -268,9 +319,12 @@ class RobustnessTest {
     assertArrayEquals(new int[] {10, 4, 0, 8}, m.encodeAsIds("abc dd a"));
     assertArrayEquals(new int[] {4, 3, 3, 9, 9}, m.encodeAsIds("[X][X]abab"));
     // Unknown fields survive a round trip through the typed API.
-    ModelProto withExtra = proto.toBuilder()
-        .trainerSpec(new TrainerSpec(proto.trainerSpec().raw().toBuilder().setString(999, "future").build()))
-        .build();
+    ModelProto withExtra =
+        proto.toBuilder()
+            .trainerSpec(
+                new TrainerSpec(
+                    proto.trainerSpec().raw().toBuilder().setString(999, "future").build()))
+            .build();
     ModelProto reparsed = ModelProto.parse(withExtra.toBytes());
     assertEquals("future", reparsed.trainerSpec().raw().getString(999, null));
     assertArrayEquals(withExtra.toBytes(), reparsed.toBytes());
@@ -281,7 +335,9 @@ class RobustnessTest {
     SentencePieceModel ref = albert();
     ModelProto.Builder b = ModelProto.builder();
     b.addPiece("<unk>", 0f, PieceType.UNKNOWN);
-    for (int i = 0; i < 256; i++) b.addPiece(SentencePieceModel.byteToPiece(i), 0f, PieceType.BYTE);
+    for (int i = 0; i < 256; i++) {
+      b.addPiece(SentencePieceModel.byteToPiece(i), 0f, PieceType.BYTE);
+    }
     String[] normal = {"\u2581", "a", "b", "\u2581a"};
     float score = -1f;
     for (String p : normal) b.addPiece(p, score -= 0.5f, PieceType.NORMAL);
@@ -306,21 +362,63 @@ class RobustnessTest {
   void invalidVocabulariesAreRejected() {
     NormalizerSpec ns = NormalizerSpec.builder().name("identity").build();
     TrainerSpec ts = TrainerSpec.builder().build();
-    assertThrows(IllegalArgumentException.class, () -> SentencePieceModel.fromProto(
-        ModelProto.builder().normalizerSpec(ns).trainerSpec(ts).addPiece("a", 0, PieceType.NORMAL).build()), "no unk");
-    assertThrows(IllegalArgumentException.class, () -> SentencePieceModel.fromProto(
-        ModelProto.builder().normalizerSpec(ns).trainerSpec(ts).addPiece("<unk>", 0, PieceType.UNKNOWN)
-            .addPiece("a", 0, PieceType.NORMAL).addPiece("a", 0, PieceType.NORMAL).build()), "duplicate");
-    assertThrows(IllegalArgumentException.class, () -> SentencePieceModel.fromProto(
-        ModelProto.builder().normalizerSpec(ns).trainerSpec(ts).addPiece("<unk>", 0, PieceType.UNKNOWN)
-            .addPiece("", 0, PieceType.NORMAL).build()), "empty piece");
-    assertThrows(IllegalArgumentException.class, () -> SentencePieceModel.fromProto(
-        ModelProto.builder().trainerSpec(ts).addPiece("<unk>", 0, PieceType.UNKNOWN).build()), "no normalizer_spec");
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            SentencePieceModel.fromProto(
+                ModelProto.builder()
+                    .normalizerSpec(ns)
+                    .trainerSpec(ts)
+                    .addPiece("a", 0, PieceType.NORMAL)
+                    .build()),
+        "no unk");
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            SentencePieceModel.fromProto(
+                ModelProto.builder()
+                    .normalizerSpec(ns)
+                    .trainerSpec(ts)
+                    .addPiece("<unk>", 0, PieceType.UNKNOWN)
+                    .addPiece("a", 0, PieceType.NORMAL)
+                    .addPiece("a", 0, PieceType.NORMAL)
+                    .build()),
+        "duplicate");
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            SentencePieceModel.fromProto(
+                ModelProto.builder()
+                    .normalizerSpec(ns)
+                    .trainerSpec(ts)
+                    .addPiece("<unk>", 0, PieceType.UNKNOWN)
+                    .addPiece("", 0, PieceType.NORMAL)
+                    .build()),
+        "empty piece");
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            SentencePieceModel.fromProto(
+                ModelProto.builder()
+                    .trainerSpec(ts)
+                    .addPiece("<unk>", 0, PieceType.UNKNOWN)
+                    .build()),
+        "no normalizer_spec");
     // identity normalizer: no charsmap, text kept as is.
-    SentencePieceModel id = SentencePieceModel.fromProto(ModelProto.builder().normalizerSpec(ns).trainerSpec(ts)
-        .addPiece("<unk>", 0, PieceType.UNKNOWN).addPiece("\u2581", -1, PieceType.NORMAL).addPiece("Ａ", -1, PieceType.NORMAL).build());
+    SentencePieceModel id =
+        SentencePieceModel.fromProto(
+            ModelProto.builder()
+                .normalizerSpec(ns)
+                .trainerSpec(ts)
+                .addPiece("<unk>", 0, PieceType.UNKNOWN)
+                .addPiece("\u2581", -1, PieceType.NORMAL)
+                .addPiece("Ａ", -1, PieceType.NORMAL)
+                .build());
     assertEquals(List.of("\u2581", "Ａ"), id.encodeAsPieces("Ａ"));
-    assertEquals("\u2581\u2581x", Normalizer.of(NormalizerSpec.builder().removeExtraWhitespaces(false).build()).normalize(" x"));
+    assertEquals(
+        "\u2581\u2581x",
+        Normalizer.of(NormalizerSpec.builder().removeExtraWhitespaces(false).build())
+            .normalize(" x"));
     assertEquals(new String("é".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8), "é");
   }
 }

@@ -13,7 +13,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Our encoder against spm_encode's output on the 1,000 held-out lines, raw and preprocessed, both models. */
+/**
+ * Our encoder against spm_encode's output on the 1,000 held-out lines, raw and preprocessed, both
+ * models.
+ */
 class SentencePieceFixtureTest {
 
   static Stream<Arguments> cases() {
@@ -47,10 +50,22 @@ class SentencePieceFixtureTest {
     for (int i = 0; i < in.size(); i++) {
       String got = Fixtures.join(sp.encodeAsIds(in.get(i)));
       if (!got.equals(expected.get(i))) {
-        mismatches.add("line " + i + " " + in.get(i) + "\n  expected " + expected.get(i) + "\n  got      " + got);
+        mismatches.add(
+            "line "
+                + i
+                + " "
+                + in.get(i)
+                + "\n  expected "
+                + expected.get(i)
+                + "\n  got      "
+                + got);
       }
     }
-    assertTrue(mismatches.isEmpty(), mismatches.size() + " mismatches:\n" + String.join("\n", mismatches.subList(0, Math.min(10, mismatches.size()))));
+    assertTrue(
+        mismatches.isEmpty(),
+        mismatches.size()
+            + " mismatches:\n"
+            + String.join("\n", mismatches.subList(0, Math.min(10, mismatches.size()))));
   }
 
   @ParameterizedTest(name = "{0} {1} pieces")
@@ -64,10 +79,22 @@ class SentencePieceFixtureTest {
     for (int i = 0; i < in.size(); i++) {
       String got = String.join(" ", sp.encodeAsPieces(in.get(i)));
       if (!got.equals(expected.get(i))) {
-        mismatches.add("line " + i + " " + in.get(i) + "\n  expected " + expected.get(i) + "\n  got      " + got);
+        mismatches.add(
+            "line "
+                + i
+                + " "
+                + in.get(i)
+                + "\n  expected "
+                + expected.get(i)
+                + "\n  got      "
+                + got);
       }
     }
-    assertTrue(mismatches.isEmpty(), mismatches.size() + " mismatches:\n" + String.join("\n", mismatches.subList(0, Math.min(10, mismatches.size()))));
+    assertTrue(
+        mismatches.isEmpty(),
+        mismatches.size()
+            + " mismatches:\n"
+            + String.join("\n", mismatches.subList(0, Math.min(10, mismatches.size()))));
   }
 
   @ParameterizedTest(name = "{0} raw UTF-8 byte API agrees with the String API")
@@ -106,7 +133,9 @@ class SentencePieceFixtureTest {
     assertEquals(PieceType.CONTROL, m.type(m.pieceToId("[MASK]")));
     assertEquals(PieceType.USER_DEFINED, m.type(m.pieceToId("(")));
     assertEquals(m.unkId(), m.pieceToId("no such piece \u0000"));
-    for (int i = 0; i < m.size(); i++) assertEquals(i, m.pieceToId(m.idToPiece(i)));
+    for (int i = 0; i < m.size(); i++) {
+      assertEquals(i, m.pieceToId(m.idToPiece(i)));
+    }
     assertEquals("nmt_nfkc", m.proto().normalizerSpec().name());
   }
 }

@@ -48,11 +48,24 @@ class TrainedModelsTest {
       String gotIds = Fixtures.join(m.encodeAsIds(in.get(i)));
       String gotPieces = String.join(" ", m.encodeAsPieces(in.get(i)));
       if (!gotIds.equals(ids.get(i)) || !gotPieces.equals(pieces.get(i))) {
-        bad.add("line " + i + " " + in.get(i) + "\n  expected " + pieces.get(i) + "\n  got      " + gotPieces
-            + "\n  expected " + ids.get(i) + "\n  got      " + gotIds);
+        bad.add(
+            "line "
+                + i
+                + " "
+                + in.get(i)
+                + "\n  expected "
+                + pieces.get(i)
+                + "\n  got      "
+                + gotPieces
+                + "\n  expected "
+                + ids.get(i)
+                + "\n  got      "
+                + gotIds);
       }
     }
-    assertTrue(bad.isEmpty(), bad.size() + " mismatches:\n" + String.join("\n", bad.subList(0, Math.min(8, bad.size()))));
+    assertTrue(
+        bad.isEmpty(),
+        bad.size() + " mismatches:\n" + String.join("\n", bad.subList(0, Math.min(8, bad.size()))));
   }
 
   @ParameterizedTest(name = "{0} decodes its own encoding")
@@ -61,7 +74,8 @@ class TrainedModelsTest {
     SentencePieceModel m = SentencePieceModel.fromBytes(resource(model + ".model"));
     for (String line : lines("test.txt")) {
       String norm = m.normalizer().normalize(line);
-      String expected = (norm.startsWith("\u2581") ? norm.substring(1) : norm).replace('\u2581', ' ');
+      String expected =
+          (norm.startsWith("\u2581") ? norm.substring(1) : norm).replace('\u2581', ' ');
       assertEquals(expected, m.decodeIds(m.encodeAsIds(line)), line);
     }
   }

@@ -40,34 +40,56 @@ class SpmCompatibilityTest {
 
   @Test
   void spmEncodeAndJavaTokenizerAgreeOnOurModel(@TempDir Path dir) throws Exception {
-    assumeTrue(spmEncodeAvailable(),
+    assumeTrue(
+        spmEncodeAvailable(),
         "spm_encode not found on the PATH: install Debian/Ubuntu package 'sentencepiece' to run this test");
     Path sh = shared();
-    assumeTrue(sh != null && Files.isDirectory(sh.resolve("fixtures/tokenizer")),
+    assumeTrue(
+        sh != null && Files.isDirectory(sh.resolve("fixtures/tokenizer")),
         "shared fixtures not found (system property albert.shared.dir): skipping");
     // Train on one Gutenberg book (ALBERT preprocessing), 2,000 pieces.
-    List<String> lines = Files.readAllLines(sh.resolve("datasets/gutenberg/austen-persuasion.txt"), StandardCharsets.UTF_8);
+    List<String> lines =
+        Files.readAllLines(
+            sh.resolve("datasets/gutenberg/austen-persuasion.txt"), StandardCharsets.UTF_8);
     UnigramTrainerOptions o = UnigramTrainerOptions.builder().vocabSize(2000).numThreads(2).build();
-    TrainedVocab v = new UnigramTrainer(o, s -> {}).train(WordTable.of(UnigramTrainerTest.countWords(lines, o), o));
+    TrainedVocab v =
+        new UnigramTrainer(o, s -> {})
+            .train(WordTable.of(UnigramTrainerTest.countWords(lines, o), o));
     Path model = dir.resolve("p.model");
-    Files.write(model, VocabModelWriter.build(v, o,
-        new VocabModelWriter.RunInfo(List.of("austen-persuasion.txt"), "p", "text")).toBytes());
+    Files.write(
+        model,
+        VocabModelWriter.build(
+                v, o, new VocabModelWriter.RunInfo(List.of("austen-persuasion.txt"), "p", "text"))
+            .toBytes());
 
     SentencePieceModel m = SentencePieceModel.load(model);
     AlbertTokenizer albert = new AlbertTokenizer(m);
-    // Held-out lines with edge cases (accents, CJK, emoji, digits, [MASK]...), raw and preprocessed.
-    List<String> raw = Arrays.asList(Files.readString(sh.resolve("fixtures/tokenizer/heldout.txt"), StandardCharsets.UTF_8).split("\n", -1));
+    // Held-out lines with edge cases (accents, CJK, emoji, digits, [MASK]...), raw and
+    // preprocessed.
+    List<String> raw =
+        Arrays.asList(
+            Files.readString(sh.resolve("fixtures/tokenizer/heldout.txt"), StandardCharsets.UTF_8)
+                .split("\n", -1));
     List<String> held = new ArrayList<>();
     for (String l : raw) {
-      if (l.contains("\r")) continue; // spm_encode and Java disagree on what a line is, not on encoding
+      if (l.contains("\r")) {
+        continue; // spm_encode and Java disagree on what a line is, not on encoding
+      }
       held.add(l);
       held.add(albert.preprocess(l));
     }
     Path in = dir.resolve("held.txt");
     Files.write(in, held, StandardCharsets.UTF_8);
     Path out = dir.resolve("ids.txt");
-    Process p = new ProcessBuilder("spm_encode", "--model=" + model, "--output_format=id", "--input=" + in,
-        "--output=" + out).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                "spm_encode",
+                "--model=" + model,
+                "--output_format=id",
+                "--input=" + in,
+                "--output=" + out)
+            .redirectErrorStream(true)
+            .start();
     String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), "spm_encode failed to load/encode with our model:\n" + log);
     List<String> spm = Files.readAllLines(out, StandardCharsets.UTF_8);
@@ -77,10 +99,21 @@ class SpmCompatibilityTest {
     for (int i = 0; i < held.size(); i++) {
       int[] ids = m.encodeAsIds(held.get(i));
       StringBuilder sb = new StringBuilder();
-      for (int k = 0; k < ids.length; k++) sb.append(k == 0 ? "" : " ").append(ids[k]);
+      for (int k = 0; k < ids.length; k++) {
+        sb.append(k == 0 ? "" : " ").append(ids[k]);
+      }
       if (!sb.toString().equals(spm.get(i))) {
-        if (differ++ == 0) first.append("line ").append(i).append(": ").append(held.get(i)).append("\n java: ")
-            .append(sb).append("\n  spm: ").append(spm.get(i));
+        if (differ++ == 0) {
+          first
+              .append("line ")
+              .append(i)
+              .append(": ")
+              .append(held.get(i))
+              .append("\n java: ")
+              .append(sb)
+              .append("\n  spm: ")
+              .append(spm.get(i));
+        }
       }
     }
     assertEquals(0, differ, differ + " of " + held.size() + " lines differ; first:\n" + first);

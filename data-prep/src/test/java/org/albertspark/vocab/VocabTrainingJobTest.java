@@ -25,26 +25,46 @@ class VocabTrainingJobTest {
 
   @BeforeAll
   static void start() {
-    spark = SparkSession.builder().master("local[2]").appName("vocab-test")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("vocab-test")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
   }
 
   @AfterAll
   static void stop() {
-    if (spark != null) spark.stop();
+    if (spark != null) {
+      spark.stop();
+    }
   }
 
   static VocabTrainingJob.Settings settings(long maxWords, String out) {
-    return new VocabTrainingJob.Settings(List.of("unused"), CorpusFormat.TEXT, "text", out,
-        UnigramTrainerTest.small(300, 2), true, maxWords, 1.0, 1, 0, false);
+    return new VocabTrainingJob.Settings(
+        List.of("unused"),
+        CorpusFormat.TEXT,
+        "text",
+        out,
+        UnigramTrainerTest.small(300, 2),
+        true,
+        maxWords,
+        1.0,
+        1,
+        0,
+        false);
   }
 
-  static byte[] trainFrom(List<String> lines, int partitions, VocabTrainingJob.Settings s, List<String> log) {
+  static byte[] trainFrom(
+      List<String> lines, int partitions, VocabTrainingJob.Settings s, List<String> log) {
     var wc = VocabTrainingJob.countWords(jsc.parallelize(lines, partitions), s, log::add);
     TrainedVocab v = new UnigramTrainer(s.trainer(), log::add).train(wc.table());
-    return VocabModelWriter.build(v, s.trainer(), new VocabModelWriter.RunInfo(List.of("x"), "x", "text")).toBytes();
+    return VocabModelWriter.build(
+            v, s.trainer(), new VocabModelWriter.RunInfo(List.of("x"), "x", "text"))
+        .toBytes();
   }
 
   @Test
@@ -55,8 +75,10 @@ class VocabTrainingJobTest {
     byte[] three = trainFrom(lines, 3, s, new ArrayList<>());
     assertArrayEquals(one, three);
     // and the same as training on the in-memory word table
-    var mem = org.albertspark.tokenizer.ModelProto.parse(
-        UnigramTrainerTest.train(UnigramTrainerTest.countWords(lines, s.trainer()), s.trainer()));
+    var mem =
+        org.albertspark.tokenizer.ModelProto.parse(
+            UnigramTrainerTest.train(
+                UnigramTrainerTest.countWords(lines, s.trainer()), s.trainer()));
     var spark1 = org.albertspark.tokenizer.ModelProto.parse(one);
     assertEquals(mem.pieces().size(), spark1.pieces().size());
     for (int i = 0; i < mem.pieces().size(); i++) {
@@ -69,15 +91,25 @@ class VocabTrainingJobTest {
   void capKeepsMostFrequentWordsWithAClearMessage() {
     List<String> lines = UnigramTrainerTest.corpus(1500, 5);
     List<String> log = new ArrayList<>();
-    var wc = VocabTrainingJob.countWords(jsc.parallelize(lines, 3), settings(100, "x.model"), log::add);
+    var wc =
+        VocabTrainingJob.countWords(jsc.parallelize(lines, 3), settings(100, "x.model"), log::add);
     assertEquals(100, wc.table().size());
     assertTrue(wc.distinct() > 100);
-    String msg = log.stream().filter(m -> m.startsWith("WARNING: word table capped")).findFirst().orElseThrow();
+    String msg =
+        log.stream()
+            .filter(m -> m.startsWith("WARNING: word table capped"))
+            .findFirst()
+            .orElseThrow();
     assertTrue(msg.contains("--max-words 100") && msg.contains("Raise --max-words"), msg);
     // the kept words are the most frequent ones, identically for any partitioning
-    var again = VocabTrainingJob.countWords(jsc.parallelize(lines, 1), settings(100, "x.model"), m -> {});
-    for (int i = 0; i < 100; i++) assertEquals(wc.table().word(i), again.table().word(i));
-    for (int i = 1; i < 100; i++) assertTrue(wc.table().count(i - 1) >= wc.table().count(i));
+    var again =
+        VocabTrainingJob.countWords(jsc.parallelize(lines, 1), settings(100, "x.model"), m -> {});
+    for (int i = 0; i < 100; i++) {
+      assertEquals(wc.table().word(i), again.table().word(i));
+    }
+    for (int i = 1; i < 100; i++) {
+      assertTrue(wc.table().count(i - 1) >= wc.table().count(i));
+    }
   }
 
   @Test
@@ -85,28 +117,68 @@ class VocabTrainingJobTest {
     Path in = dir.resolve("corpus.txt");
     Files.write(in, UnigramTrainerTest.corpus(1500, 9), StandardCharsets.UTF_8);
     Path out = dir.resolve("out/v.model");
-    VocabTrainingJob.Settings s = new VocabTrainingJob.Settings(List.of(in.toString()), CorpusFormat.TEXT, "text",
-        out.toString(), UnigramTrainerTest.small(300, 2), true, 1_000_000, 1.0, 1, 2, false);
+    VocabTrainingJob.Settings s =
+        new VocabTrainingJob.Settings(
+            List.of(in.toString()),
+            CorpusFormat.TEXT,
+            "text",
+            out.toString(),
+            UnigramTrainerTest.small(300, 2),
+            true,
+            1_000_000,
+            1.0,
+            1,
+            2,
+            false);
     List<String> log = new ArrayList<>();
     var r = VocabTrainingJob.run(spark, s, log::add);
     SentencePieceModel m = SentencePieceModel.load(out);
     assertEquals(300, m.size());
-    assertTrue(Files.readString(dir.resolve("out/v.vocab")).startsWith("<pad>\t0\n<unk>\t0\n[CLS]\t0\n"));
+    assertTrue(
+        Files.readString(dir.resolve("out/v.vocab")).startsWith("<pad>\t0\n<unk>\t0\n[CLS]\t0\n"));
     assertTrue(r.report().sentences() >= 1500);
     assertTrue(log.stream().anyMatch(x -> x.startsWith("EM round 1")), String.join("\n", log));
 
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VocabTrainingJob.run(spark, s, x -> {}));
-    assertTrue(e.getMessage().contains("exists") && e.getMessage().contains("--overwrite"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> VocabTrainingJob.run(spark, s, x -> {}));
+    assertTrue(
+        e.getMessage().contains("exists") && e.getMessage().contains("--overwrite"),
+        e.getMessage());
 
-    VocabTrainingJob.Settings missing = new VocabTrainingJob.Settings(List.of(dir.resolve("nope/*.txt").toString()),
-        CorpusFormat.TEXT, "text", dir.resolve("m.model").toString(), s.trainer(), true, 1000, 1.0, 1, 0, false);
-    assertThrows(IllegalArgumentException.class, () -> VocabTrainingJob.run(spark, missing, x -> {}));
+    VocabTrainingJob.Settings missing =
+        new VocabTrainingJob.Settings(
+            List.of(dir.resolve("nope/*.txt").toString()),
+            CorpusFormat.TEXT,
+            "text",
+            dir.resolve("m.model").toString(),
+            s.trainer(),
+            true,
+            1000,
+            1.0,
+            1,
+            0,
+            false);
+    assertThrows(
+        IllegalArgumentException.class, () -> VocabTrainingJob.run(spark, missing, x -> {}));
 
     Path empty = dir.resolve("empty.txt");
     Files.writeString(empty, "\n\n   \n");
-    VocabTrainingJob.Settings none = new VocabTrainingJob.Settings(List.of(empty.toString()),
-        CorpusFormat.TEXT, "text", dir.resolve("e.model").toString(), s.trainer(), true, 1000, 1.0, 1, 0, false);
-    e = assertThrows(IllegalArgumentException.class, () -> VocabTrainingJob.run(spark, none, x -> {}));
+    VocabTrainingJob.Settings none =
+        new VocabTrainingJob.Settings(
+            List.of(empty.toString()),
+            CorpusFormat.TEXT,
+            "text",
+            dir.resolve("e.model").toString(),
+            s.trainer(),
+            true,
+            1000,
+            1.0,
+            1,
+            0,
+            false);
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> VocabTrainingJob.run(spark, none, x -> {}));
     assertTrue(e.getMessage().contains("no text"), e.getMessage());
 
     assertThrows(IllegalArgumentException.class, () -> settings(0, "x.model"));
@@ -115,7 +187,11 @@ class VocabTrainingJobTest {
   @Test
   void samplingIsDeterministicAndRoughlyTheFraction() {
     int kept = 0;
-    for (int i = 0; i < 10000; i++) if (VocabTrainingJob.keep("sentence " + i, 42, 0.3)) kept++;
+    for (int i = 0; i < 10000; i++) {
+      if (VocabTrainingJob.keep("sentence " + i, 42, 0.3)) {
+        kept++;
+      }
+    }
     assertTrue(kept > 2700 && kept < 3300, "kept " + kept);
     assertEquals(VocabTrainingJob.keep("abc", 1, 0.5), VocabTrainingJob.keep("abc", 1, 0.5));
   }

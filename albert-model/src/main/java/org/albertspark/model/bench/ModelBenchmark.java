@@ -15,8 +15,8 @@ import org.albertspark.model.kernels.Blas;
 import org.albertspark.model.nn.AlbertNetwork;
 import org.albertspark.model.nn.Batch;
 import org.albertspark.model.nn.LossScale;
-import org.albertspark.model.nn.Profile;
 import org.albertspark.model.nn.Losses;
+import org.albertspark.model.nn.Profile;
 import org.albertspark.model.nn.Workspace;
 import org.albertspark.model.optim.GradientClipping;
 import org.albertspark.model.optim.Optimizer;
@@ -34,8 +34,16 @@ import org.albertspark.model.tensor.Slice;
 public final class ModelBenchmark {
 
   /** One measurement (a row of the table, a line of --json). */
-  public record Result(String name, int batch, int seq, double seqPerS, double tokensPerS,
-      double modelGflops, double gemmGflops, double mfu, long peakRssMb) {
+  public record Result(
+      String name,
+      int batch,
+      int seq,
+      double seqPerS,
+      double tokensPerS,
+      double modelGflops,
+      double gemmGflops,
+      double mfu,
+      long peakRssMb) {
 
     Map<String, Object> asMap() {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -57,8 +65,14 @@ public final class ModelBenchmark {
   }
 
   /** What to run. */
-  public record Options(AlbertConfig config, int seq, int inferenceBatch, List<Integer> trainBatches,
-      int iterations, boolean inference, boolean training) {}
+  public record Options(
+      AlbertConfig config,
+      int seq,
+      int inferenceBatch,
+      List<Integer> trainBatches,
+      int iterations,
+      boolean inference,
+      boolean training) {}
 
   private ModelBenchmark() {}
 
@@ -74,7 +88,9 @@ public final class ModelBenchmark {
 
   /** sgemm GFLOP/s at an ALBERT-base FFN shape, [m×k]·[k×n], best of {@code reps}. */
   public static double gemmGflops(int m, int k, int n, int reps) {
-    Slice a = random(m * (long) k, 1), b = random(k * (long) n, 2), c = FloatMemory.zeros(m * (long) n).all();
+    Slice a = random(m * (long) k, 1),
+        b = random(k * (long) n, 2),
+        c = FloatMemory.zeros(m * (long) n).all();
     double best = Double.MAX_VALUE;
     for (int r = 0; r < reps + 1; r++) {
       long t0 = System.nanoTime();
@@ -87,7 +103,10 @@ public final class ModelBenchmark {
     return 2.0 * m * n * k / best / 1e9;
   }
 
-  /** Runs the benchmarks; writes progress and the per-operation breakdown of each step to {@code progress}. */
+  /**
+   * Runs the benchmarks; writes progress and the per-operation breakdown of each step to {@code
+   * progress}.
+   */
   public static List<Result> run(Options o, PrintWriter progress) {
     List<Result> results = new ArrayList<>();
     AlbertConfig c = o.config();
@@ -110,7 +129,17 @@ public final class ModelBenchmark {
       printBreakdown(profile, o.iterations(), dt, progress);
       double tokens = (double) bsz * o.seq();
       double gflops = flopsPerToken * tokens / dt / 1e9;
-      results.add(new Result("inference", bsz, o.seq(), bsz / dt, tokens / dt, gflops, gemm, gflops / gemm, peakRssMb()));
+      results.add(
+          new Result(
+              "inference",
+              bsz,
+              o.seq(),
+              bsz / dt,
+              tokens / dt,
+              gflops,
+              gemm,
+              gflops / gemm,
+              peakRssMb()));
       progress.printf("  %.2f s/batch%n", dt);
       progress.flush();
     }
@@ -118,19 +147,22 @@ public final class ModelBenchmark {
       FlatTensors grads = FlatTensors.zeros(model.layout());
       Optimizer lamb = Optimizer.create("lamb", model.layout(), OptimizerConfig.albert());
       for (int bsz : o.trainBatches()) {
-        progress.printf("training step (MLM+SOP forward, backward, LAMB): batch %d x seq %d ...%n", bsz, o.seq());
+        progress.printf(
+            "training step (MLM+SOP forward, backward, LAMB): batch %d x seq %d ...%n",
+            bsz, o.seq());
         Batch batch = randomBatch(c, bsz, o.seq(), true, 11);
         Workspace ws = Workspace.forTraining(c, Head.PRETRAINING, bsz, o.seq());
         Profile profile = new Profile();
-        Runnable step = () -> {
-          grads.zero();
-          Losses l = AlbertNetwork.forward(model, batch, ws, lamb.stepCount());
-          AlbertNetwork.backward(model, batch, ws, grads, LossScale.meanOf(l));
-          long t0 = System.nanoTime();
-          GradientClipping.clipByGlobalNorm(grads, 1.0);
-          lamb.step(model.parameters(), grads, 1e-5);
-          profile.record(Profile.Op.OPTIMIZER, t0);
-        };
+        Runnable step =
+            () -> {
+              grads.zero();
+              Losses l = AlbertNetwork.forward(model, batch, ws, lamb.stepCount());
+              AlbertNetwork.backward(model, batch, ws, grads, LossScale.meanOf(l));
+              long t0 = System.nanoTime();
+              GradientClipping.clipByGlobalNorm(grads, 1.0);
+              lamb.step(model.parameters(), grads, 1e-5);
+              profile.record(Profile.Op.OPTIMIZER, t0);
+            };
         step.run();
         profile.reset();
         ws.attachProfile(profile);
@@ -138,7 +170,17 @@ public final class ModelBenchmark {
         printBreakdown(profile, o.iterations(), dt, progress);
         double tokens = (double) bsz * o.seq();
         double gflops = 3 * flopsPerToken * tokens / dt / 1e9;
-        results.add(new Result("train_step", bsz, o.seq(), bsz / dt, tokens / dt, gflops, gemm, gflops / gemm, peakRssMb()));
+        results.add(
+            new Result(
+                "train_step",
+                bsz,
+                o.seq(),
+                bsz / dt,
+                tokens / dt,
+                gflops,
+                gemm,
+                gflops / gemm,
+                peakRssMb()));
         progress.printf("  %.2f s/step%n", dt);
         progress.flush();
       }
@@ -147,15 +189,20 @@ public final class ModelBenchmark {
   }
 
   /** Per-operation share of a pass, averaged over the measured iterations. */
-  private static void printBreakdown(Profile profile, int iterations, double bestSeconds, PrintWriter out) {
+  private static void printBreakdown(
+      Profile profile, int iterations, double bestSeconds, PrintWriter out) {
     double total = 0;
     for (long ns : profile.nanos().values()) {
       total += ns / 1e9 / iterations;
     }
-    out.printf("  best %.3f s; mean of timed operations %.3f s; breakdown (s per pass):%n", bestSeconds, total);
+    out.printf(
+        "  best %.3f s; mean of timed operations %.3f s; breakdown (s per pass):%n",
+        bestSeconds, total);
     for (var e : profile.nanos().entrySet()) {
       double s = e.getValue() / 1e9 / iterations;
-      out.printf("    %-22s %8.3f  %5.1f%%%n", e.getKey().name().toLowerCase(java.util.Locale.ROOT), s, 100 * s / total);
+      out.printf(
+          "    %-22s %8.3f  %5.1f%%%n",
+          e.getKey().name().toLowerCase(java.util.Locale.ROOT), s, 100 * s / total);
     }
   }
 
@@ -173,7 +220,11 @@ public final class ModelBenchmark {
   static Batch randomBatch(AlbertConfig c, int bsz, int seq, boolean labels, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     int n = bsz * seq;
-    int[] ids = new int[n], types = new int[n], mask = new int[n], mlm = new int[n], sop = new int[bsz];
+    int[] ids = new int[n],
+        types = new int[n],
+        mask = new int[n],
+        mlm = new int[n],
+        sop = new int[bsz];
     for (int i = 0; i < n; i++) {
       ids[i] = 5 + rng.nextInt(c.vocabSize() - 5);
       types[i] = (i % seq) < seq / 2 ? 0 : 1;
@@ -213,18 +264,36 @@ public final class ModelBenchmark {
 
   /** The human-readable table. */
   public static void printTable(List<Result> results, PrintWriter out) {
-    out.printf("%-20s %5s %5s %10s %10s %12s %11s %6s %9s%n",
-        "benchmark", "batch", "seq", "seq/s", "tokens/s", "model GF/s", "GEMM GF/s", "MFU", "peak RSS");
+    out.printf(
+        "%-20s %5s %5s %10s %10s %12s %11s %6s %9s%n",
+        "benchmark",
+        "batch",
+        "seq",
+        "seq/s",
+        "tokens/s",
+        "model GF/s",
+        "GEMM GF/s",
+        "MFU",
+        "peak RSS");
     for (Result r : results) {
-      out.printf("%-20s %5s %5s %10.2f %10.1f %12.1f %11.1f %5.0f%% %7d MB%n", r.name(),
-          r.batch() == 0 ? "-" : Integer.toString(r.batch()), r.seq() == 0 ? "-" : Integer.toString(r.seq()),
-          r.seqPerS(), r.tokensPerS(), r.modelGflops(), r.gemmGflops(), 100 * r.mfu(), r.peakRssMb());
+      out.printf(
+          "%-20s %5s %5s %10.2f %10.1f %12.1f %11.1f %5.0f%% %7d MB%n",
+          r.name(),
+          r.batch() == 0 ? "-" : Integer.toString(r.batch()),
+          r.seq() == 0 ? "-" : Integer.toString(r.seq()),
+          r.seqPerS(),
+          r.tokensPerS(),
+          r.modelGflops(),
+          r.gemmGflops(),
+          100 * r.mfu(),
+          r.peakRssMb());
     }
   }
 
   /** One JSON object per line. */
   public static void printJson(List<Result> results, PrintWriter out) {
-    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
     for (Result r : results) {
       try {
         out.println(json.writeValueAsString(r.asMap()));

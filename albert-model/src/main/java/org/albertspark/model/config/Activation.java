@@ -13,8 +13,9 @@ public enum Activation {
       case "gelu" -> GELU;
       case "gelu_new", "gelu_pytorch_tanh" -> GELU_NEW;
       case "relu" -> RELU;
-      default -> throw new IllegalArgumentException(
-          "hidden_act '" + hfName + "' is not supported (gelu, gelu_new, relu)");
+      default ->
+          throw new IllegalArgumentException(
+              "hidden_act '" + hfName + "' is not supported (gelu, gelu_new, relu)");
     };
   }
 }

@@ -39,7 +39,8 @@ public final class AlbertConfig {
     try {
       node = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("config.json is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "config.json is not valid JSON: " + e.getOriginalMessage(), e);
     }
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("config.json must hold a JSON object");
@@ -67,13 +68,17 @@ public final class AlbertConfig {
     json.fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
     ObjectNode out = JSON.createObjectNode();
     sorted.forEach(out::set);
-    // HF's json.dumps(indent=2, sort_keys=True): two-space indent, "key": value, one element per line
+    // HF's json.dumps(indent=2, sort_keys=True): two-space indent, "key": value, one element per
+    // line
     var indenter = new com.fasterxml.jackson.core.util.DefaultIndenter("  ", "\n");
-    var printer = new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
-        .withObjectIndenter(indenter)
-        .withArrayIndenter(indenter)
-        .withSeparators(com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
-            .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER));
+    var printer =
+        new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
+            .withObjectIndenter(indenter)
+            .withArrayIndenter(indenter)
+            .withSeparators(
+                com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(
+                        com.fasterxml.jackson.core.util.Separators.Spacing.AFTER));
     try {
       return JSON.writer(printer).writeValueAsString(out) + "\n";
     } catch (JsonProcessingException e) {
@@ -121,21 +126,29 @@ public final class AlbertConfig {
     positive("type_vocab_size");
     if (hiddenSize() % numAttentionHeads() != 0) {
       throw new IllegalArgumentException(
-          "hidden_size " + hiddenSize() + " is not a multiple of num_attention_heads " + numAttentionHeads());
+          "hidden_size "
+              + hiddenSize()
+              + " is not a multiple of num_attention_heads "
+              + numAttentionHeads());
     }
     if (numHiddenGroups() > numHiddenLayers()) {
       throw new IllegalArgumentException(
-          "num_hidden_groups " + numHiddenGroups() + " exceeds num_hidden_layers " + numHiddenLayers());
+          "num_hidden_groups "
+              + numHiddenGroups()
+              + " exceeds num_hidden_layers "
+              + numHiddenLayers());
     }
     Activation.parse(hiddenAct());
     if (!"absolute".equals(json.path("position_embedding_type").asText("absolute"))) {
       throw new IllegalArgumentException(
-          "position_embedding_type '" + json.get("position_embedding_type").asText()
+          "position_embedding_type '"
+              + json.get("position_embedding_type").asText()
               + "' is not supported (only 'absolute')");
     }
     int pad = padTokenId();
     if (pad < 0 || pad >= vocabSize()) {
-      throw new IllegalArgumentException("pad_token_id " + pad + " outside the vocabulary of " + vocabSize());
+      throw new IllegalArgumentException(
+          "pad_token_id " + pad + " outside the vocabulary of " + vocabSize());
     }
     probability("hidden_dropout_prob");
     probability("attention_probs_dropout_prob");
@@ -170,26 +183,82 @@ public final class AlbertConfig {
     return json.get(key).asInt();
   }
 
-  public int vocabSize() { return intValue("vocab_size"); }
-  public int embeddingSize() { return intValue("embedding_size"); }
-  public int hiddenSize() { return intValue("hidden_size"); }
-  public int numHiddenLayers() { return intValue("num_hidden_layers"); }
-  public int numHiddenGroups() { return intValue("num_hidden_groups"); }
-  public int innerGroupNum() { return intValue("inner_group_num"); }
-  public int numAttentionHeads() { return intValue("num_attention_heads"); }
-  public int intermediateSize() { return intValue("intermediate_size"); }
-  public int maxPositionEmbeddings() { return intValue("max_position_embeddings"); }
-  public int typeVocabSize() { return intValue("type_vocab_size"); }
-  public int padTokenId() { return json.path("pad_token_id").isNull() ? 0 : intValue("pad_token_id"); }
-  public String hiddenAct() { return json.get("hidden_act").asText(); }
-  public Activation activation() { return Activation.parse(hiddenAct()); }
-  public double layerNormEps() { return json.get("layer_norm_eps").asDouble(); }
-  public double initializerRange() { return json.get("initializer_range").asDouble(); }
-  public double hiddenDropoutProb() { return json.path("hidden_dropout_prob").asDouble(0); }
-  public double attentionProbsDropoutProb() { return json.path("attention_probs_dropout_prob").asDouble(0); }
-  public double classifierDropoutProb() { return json.path("classifier_dropout_prob").asDouble(0.1); }
+  public int vocabSize() {
+    return intValue("vocab_size");
+  }
 
-  /** Group that outer layer {@code layer} runs: int(layer / (L / G)) with floating-point division, as HF. */
+  public int embeddingSize() {
+    return intValue("embedding_size");
+  }
+
+  public int hiddenSize() {
+    return intValue("hidden_size");
+  }
+
+  public int numHiddenLayers() {
+    return intValue("num_hidden_layers");
+  }
+
+  public int numHiddenGroups() {
+    return intValue("num_hidden_groups");
+  }
+
+  public int innerGroupNum() {
+    return intValue("inner_group_num");
+  }
+
+  public int numAttentionHeads() {
+    return intValue("num_attention_heads");
+  }
+
+  public int intermediateSize() {
+    return intValue("intermediate_size");
+  }
+
+  public int maxPositionEmbeddings() {
+    return intValue("max_position_embeddings");
+  }
+
+  public int typeVocabSize() {
+    return intValue("type_vocab_size");
+  }
+
+  public int padTokenId() {
+    return json.path("pad_token_id").isNull() ? 0 : intValue("pad_token_id");
+  }
+
+  public String hiddenAct() {
+    return json.get("hidden_act").asText();
+  }
+
+  public Activation activation() {
+    return Activation.parse(hiddenAct());
+  }
+
+  public double layerNormEps() {
+    return json.get("layer_norm_eps").asDouble();
+  }
+
+  public double initializerRange() {
+    return json.get("initializer_range").asDouble();
+  }
+
+  public double hiddenDropoutProb() {
+    return json.path("hidden_dropout_prob").asDouble(0);
+  }
+
+  public double attentionProbsDropoutProb() {
+    return json.path("attention_probs_dropout_prob").asDouble(0);
+  }
+
+  public double classifierDropoutProb() {
+    return json.path("classifier_dropout_prob").asDouble(0.1);
+  }
+
+  /**
+   * Group that outer layer {@code layer} runs: int(layer / (L / G)) with floating-point division,
+   * as HF.
+   */
   public int groupOfLayer(int layer) {
     double layersPerGroup = (double) numHiddenLayers() / numHiddenGroups();
     return (int) (layer / layersPerGroup);

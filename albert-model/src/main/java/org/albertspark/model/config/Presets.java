@@ -18,7 +18,8 @@ public final class Presets {
     if (!NAMES.contains(name)) {
       throw new IllegalArgumentException("unknown preset '" + name + "' (one of " + NAMES + ")");
     }
-    try (InputStream in = Presets.class.getResourceAsStream("/org/albertspark/model/presets/" + name + ".json")) {
+    try (InputStream in =
+        Presets.class.getResourceAsStream("/org/albertspark/model/presets/" + name + ".json")) {
       if (in == null) {
         throw new IllegalStateException("preset " + name + " is missing from the jar");
       }

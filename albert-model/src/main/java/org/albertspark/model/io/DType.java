@@ -37,7 +37,9 @@ public enum DType {
     return floatingPoint;
   }
 
-  /** The dtype the header string names (exact, case-sensitive, as the format specifies), or null. */
+  /**
+   * The dtype the header string names (exact, case-sensitive, as the format specifies), or null.
+   */
   static DType parse(String s) {
     for (DType d : values()) {
       if (d.name().equals(s)) {

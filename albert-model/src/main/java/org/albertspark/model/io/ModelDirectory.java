@@ -31,8 +31,8 @@ import org.albertspark.model.tensor.Slice;
  * (which HF ignores).
  *
  * <p>Loading accepts what HF's save_pretrained writes (tied aliases omitted) and full state dicts
- * (with {@code predictions.decoder.weight}, which must equal the word embeddings, and
- * {@code predictions.decoder.bias}, which must equal {@code predictions.bias}); it ignores the
+ * (with {@code predictions.decoder.weight}, which must equal the word embeddings, and {@code
+ * predictions.decoder.bias}, which must equal {@code predictions.bias}); it ignores the
  * non-parameter buffers {@code albert.embeddings.position_ids} / {@code token_type_ids}; it also
  * accepts a bare encoder checkpoint (HF AlbertModel: keys without the {@code albert.} prefix). F16,
  * BF16 and F64 weights are converted to F32. Every missing, unexpected and mis-shaped tensor is
@@ -53,9 +53,11 @@ public final class ModelDirectory {
   private static final Set<String> IGNORED =
       Set.of("albert.embeddings.position_ids", "albert.embeddings.token_type_ids");
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelDirectory.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ModelDirectory.class);
 
   /** Seed of freshly initialized heads, so that loading is deterministic. */
   private static final long HEAD_INIT_SEED = 20191001L;
@@ -64,7 +66,9 @@ public final class ModelDirectory {
 
   // ---------------------------------------------------------------- load
 
-  /** Loads {@code dir}: the config, the head it names ({@link AlbertModel#headOf}), every weight. */
+  /**
+   * Loads {@code dir}: the config, the head it names ({@link AlbertModel#headOf}), every weight.
+   */
   public static AlbertModel load(Path dir) throws IOException {
     return load(dir, null);
   }
@@ -76,8 +80,8 @@ public final class ModelDirectory {
   public static AlbertModel load(Path dir, Head head) throws IOException {
     Path configFile = dir.resolve(CONFIG);
     if (!Files.isRegularFile(configFile)) {
-      throw new NoSuchFileException(configFile.toString(), null,
-          "no " + CONFIG + ": not a HuggingFace model directory");
+      throw new NoSuchFileException(
+          configFile.toString(), null, "no " + CONFIG + ": not a HuggingFace model directory");
     }
     AlbertConfig config = AlbertConfig.read(configFile);
     Path weights = dir.resolve(WEIGHTS);
@@ -86,8 +90,9 @@ public final class ModelDirectory {
       if (Files.exists(dir.resolve("model.safetensors.index.json"))) {
         hint = " (sharded checkpoints are not supported; ALBERT fits one file)";
       } else if (Files.exists(dir.resolve("pytorch_model.bin"))) {
-        hint = " (only safetensors weights are read; the directory has pytorch_model.bin: re-save it"
-            + " with save_pretrained(..., safe_serialization=True))";
+        hint =
+            " (only safetensors weights are read; the directory has pytorch_model.bin: re-save it"
+                + " with save_pretrained(..., safe_serialization=True))";
       }
       throw new NoSuchFileException(weights.toString(), null, "no " + WEIGHTS + hint);
     }
@@ -97,7 +102,8 @@ public final class ModelDirectory {
   }
 
   /** Builds a model of {@code config} and {@code head} from the tensors of {@code file}. */
-  public static AlbertModel load(SafeTensorsFile file, AlbertConfig config, Head head) throws IOException {
+  public static AlbertModel load(SafeTensorsFile file, AlbertConfig config, Head head)
+      throws IOException {
     ParameterLayout layout = ParameterLayout.of(config, head);
     boolean tied = layout.contains(PREDICTIONS_BIAS);
     boolean bare = isBare(file);
@@ -115,7 +121,8 @@ public final class ModelDirectory {
       }
       if (tied && name.equals(DECODER_WEIGHT)) {
         decoderWeight = fileName;
-        checkTensor(file.info(fileName), layout.get(ParameterLayout.WORD_EMBEDDINGS).shape(), problems);
+        checkTensor(
+            file.info(fileName), layout.get(ParameterLayout.WORD_EMBEDDINGS).shape(), problems);
       } else if (tied && name.equals(DECODER_BIAS)) {
         decoderBias = fileName;
         checkTensor(file.info(fileName), layout.get(PREDICTIONS_BIAS).shape(), problems);
@@ -142,12 +149,14 @@ public final class ModelDirectory {
       }
     }
     // As HF's from_pretrained: a head the checkpoint does not carry at all (HF's albert-base-v2 is
-    // AlbertForMaskedLM, without the SOP head; a pretraining checkpoint has no classifier) is freshly
+    // AlbertForMaskedLM, without the SOP head; a pretraining checkpoint has no classifier) is
+    // freshly
     // initialized, and another head's tensors are left out, each with a warning. A partly present
     // head or any encoder tensor missing stays an error.
     List<String> newHeadTensors = wholeHeadsAbsent(layout, missing);
     missing.removeAll(newHeadTensors);
-    List<String> otherHeads = unexpected.stream().filter(n -> isHeadTensor(bare ? withPrefix(n) : n)).toList();
+    List<String> otherHeads =
+        unexpected.stream().filter(n -> isHeadTensor(bare ? withPrefix(n) : n)).toList();
     unexpected.removeAll(otherHeads);
     if (!missing.isEmpty() || !unexpected.isEmpty() || !problems.isEmpty()) {
       throw new ModelLoadException(describe(file, config, head), missing, unexpected, problems);
@@ -158,7 +167,10 @@ public final class ModelDirectory {
       file.readFloatsInto(e.getValue(), params.slice(e.getKey()));
     }
     if (!newHeadTensors.isEmpty()) {
-      LOG.warn("{}: initialized {} (not in the checkpoint; train them before use)", file.label(), newHeadTensors);
+      LOG.warn(
+          "{}: initialized {} (not in the checkpoint; train them before use)",
+          file.label(),
+          newHeadTensors);
       java.util.SplittableRandom rng = new java.util.SplittableRandom(HEAD_INIT_SEED);
       for (String name : newHeadTensors) {
         AlbertModel.initialize(config, params, layout.get(name), rng);
@@ -168,11 +180,20 @@ public final class ModelDirectory {
       LOG.warn("{}: ignored {} (another head than {})", file.label(), otherHeads, head);
     }
     if (decoderWeight != null) {
-      checkTied(file, decoderWeight, params.slice(ParameterLayout.WORD_EMBEDDINGS),
-          source.get(ParameterLayout.WORD_EMBEDDINGS), problems);
+      checkTied(
+          file,
+          decoderWeight,
+          params.slice(ParameterLayout.WORD_EMBEDDINGS),
+          source.get(ParameterLayout.WORD_EMBEDDINGS),
+          problems);
     }
     if (decoderBias != null) {
-      checkTied(file, decoderBias, params.slice(PREDICTIONS_BIAS), source.get(PREDICTIONS_BIAS), problems);
+      checkTied(
+          file,
+          decoderBias,
+          params.slice(PREDICTIONS_BIAS),
+          source.get(PREDICTIONS_BIAS),
+          problems);
     }
     if (!problems.isEmpty()) {
       throw new ModelLoadException(describe(file, config, head), List.of(), List.of(), problems);
@@ -182,15 +203,20 @@ public final class ModelDirectory {
 
   /** Tensors on top of the encoder: the MLM, SOP and classification heads. */
   private static boolean isHeadTensor(String name) {
-    return name.startsWith("predictions.") || name.startsWith("sop_classifier.") || name.startsWith("classifier.");
+    return name.startsWith("predictions.")
+        || name.startsWith("sop_classifier.")
+        || name.startsWith("classifier.");
   }
 
   /** The missing tensors that make up whole heads (every tensor of that head missing). */
   private static List<String> wholeHeadsAbsent(ParameterLayout layout, List<String> missing) {
     List<String> out = new ArrayList<>();
     for (String prefix : List.of("predictions.", "sop_classifier.", "classifier.")) {
-      List<String> all = layout.entries().stream().map(ParameterLayout.Entry::name)
-          .filter(n -> n.startsWith(prefix)).toList();
+      List<String> all =
+          layout.entries().stream()
+              .map(ParameterLayout.Entry::name)
+              .filter(n -> n.startsWith(prefix))
+              .toList();
       if (!all.isEmpty() && missing.containsAll(all)) {
         out.addAll(all);
       }
@@ -199,8 +225,14 @@ public final class ModelDirectory {
   }
 
   private static String describe(SafeTensorsFile file, AlbertConfig config, Head head) {
-    return file.label() + " (for " + head + ", " + config.numHiddenGroups() + " group(s) × "
-        + config.innerGroupNum() + " inner layer(s))";
+    return file.label()
+        + " (for "
+        + head
+        + ", "
+        + config.numHiddenGroups()
+        + " group(s) × "
+        + config.innerGroupNum()
+        + " inner layer(s))";
   }
 
   /** A checkpoint of HF's bare AlbertModel: encoder keys without the "albert." prefix. */
@@ -214,7 +246,8 @@ public final class ModelDirectory {
   }
 
   private static String withPrefix(String fileName) {
-    if (fileName.startsWith("predictions.") || fileName.startsWith("sop_classifier.")
+    if (fileName.startsWith("predictions.")
+        || fileName.startsWith("sop_classifier.")
         || fileName.startsWith("classifier.")) {
       return fileName;
     }
@@ -224,35 +257,56 @@ public final class ModelDirectory {
   private static void checkTensor(TensorInfo t, int[] expected, List<String> problems) {
     long[] want = Arrays.stream(expected).asLongStream().toArray();
     if (!Arrays.equals(t.shape(), want)) {
-      problems.add(t.name() + ": shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(want));
+      problems.add(
+          t.name()
+              + ": shape "
+              + Arrays.toString(t.shape())
+              + ", expected "
+              + Arrays.toString(want));
     }
     if (!t.dtype().isFloatingPoint()) {
-      problems.add(t.name() + ": dtype " + t.dtype() + ", expected a floating-point type (F32, F16, BF16, F64)");
+      problems.add(
+          t.name()
+              + ": dtype "
+              + t.dtype()
+              + ", expected a floating-point type (F32, F16, BF16, F64)");
     }
   }
 
   /** The alias must hold the same values as the tensor it is tied to. */
-  private static void checkTied(SafeTensorsFile file, String alias, Slice loaded, String loadedFrom,
-      List<String> problems) throws IOException {
+  private static void checkTied(
+      SafeTensorsFile file, String alias, Slice loaded, String loadedFrom, List<String> problems)
+      throws IOException {
     long[] firstDiff = {-1};
     float[] values = new float[2];
-    file.streamFloats(alias, (from, buf, count) -> {
-      if (firstDiff[0] >= 0) {
-        return;
-      }
-      for (int i = 0; i < count; i++) {
-        float mine = loaded.get(from + i);
-        if (Float.floatToIntBits(mine) != Float.floatToIntBits(buf[i])) {
-          firstDiff[0] = from + i;
-          values[0] = buf[i];
-          values[1] = mine;
-          return;
-        }
-      }
-    });
+    file.streamFloats(
+        alias,
+        (from, buf, count) -> {
+          if (firstDiff[0] >= 0) {
+            return;
+          }
+          for (int i = 0; i < count; i++) {
+            float mine = loaded.get(from + i);
+            if (Float.floatToIntBits(mine) != Float.floatToIntBits(buf[i])) {
+              firstDiff[0] = from + i;
+              values[0] = buf[i];
+              values[1] = mine;
+              return;
+            }
+          }
+        });
     if (firstDiff[0] >= 0) {
-      problems.add(alias + ": differs from " + loadedFrom + " (element " + firstDiff[0] + ": "
-          + values[0] + " vs " + values[1] + "); this model ties them, so they must be equal");
+      problems.add(
+          alias
+              + ": differs from "
+              + loadedFrom
+              + " (element "
+              + firstDiff[0]
+              + ": "
+              + values[0]
+              + " vs "
+              + values[1]
+              + "); this model ties them, so they must be equal");
     }
   }
 
@@ -272,7 +326,8 @@ public final class ModelDirectory {
    * leaves a half-written file under a final name, and a fresh directory shows model.safetensors
    * only once everything else is there.
    */
-  public static void save(Path dir, AlbertModel model, Path spieceModelOrNull, Map<String, String> provenance)
+  public static void save(
+      Path dir, AlbertModel model, Path spieceModelOrNull, Map<String, String> provenance)
       throws IOException {
     Files.createDirectories(dir);
     AlbertConfig config = configFor(model);
@@ -284,17 +339,23 @@ public final class ModelDirectory {
     try {
       if (spieceModelOrNull != null) {
         if (!Files.isRegularFile(spieceModelOrNull)) {
-          throw new NoSuchFileException(spieceModelOrNull.toString(), null, "spiece model not found");
+          throw new NoSuchFileException(
+              spieceModelOrNull.toString(), null, "spiece model not found");
         }
-        staged.put(dir.resolve(SPIECE), AtomicFiles.writeTemp(dir.resolve(SPIECE),
-            out -> Files.copy(spieceModelOrNull, out)));
+        staged.put(
+            dir.resolve(SPIECE),
+            AtomicFiles.writeTemp(dir.resolve(SPIECE), out -> Files.copy(spieceModelOrNull, out)));
       }
       if (provenance != null && !provenance.isEmpty()) {
         byte[] json = provenanceJson(provenance);
-        staged.put(dir.resolve(PROVENANCE), AtomicFiles.writeTemp(dir.resolve(PROVENANCE), out -> out.write(json)));
+        staged.put(
+            dir.resolve(PROVENANCE),
+            AtomicFiles.writeTemp(dir.resolve(PROVENANCE), out -> out.write(json)));
       }
       byte[] configJson = config.toJson().getBytes(StandardCharsets.UTF_8);
-      staged.put(dir.resolve(CONFIG), AtomicFiles.writeTemp(dir.resolve(CONFIG), out -> out.write(configJson)));
+      staged.put(
+          dir.resolve(CONFIG),
+          AtomicFiles.writeTemp(dir.resolve(CONFIG), out -> out.write(configJson)));
       staged.put(dir.resolve(WEIGHTS), AtomicFiles.writeTemp(dir.resolve(WEIGHTS), writer::write));
 
       if (provenance == null || provenance.isEmpty()) {
@@ -318,14 +379,17 @@ public final class ModelDirectory {
     if (AlbertModel.headOf(config) == model.head()) {
       return config;
     }
-    String arch = model.head() == Head.SEQUENCE_CLASSIFICATION
-        ? "AlbertForSequenceClassification" : "AlbertForPreTraining";
+    String arch =
+        model.head() == Head.SEQUENCE_CLASSIFICATION
+            ? "AlbertForSequenceClassification"
+            : "AlbertForPreTraining";
     return config.with(Map.of("architectures", List.of(arch)));
   }
 
   private static byte[] provenanceJson(Map<String, String> provenance) {
     try {
-      return (JSON.writeValueAsString(new TreeMap<>(provenance)) + "\n").getBytes(StandardCharsets.UTF_8);
+      return (JSON.writeValueAsString(new TreeMap<>(provenance)) + "\n")
+          .getBytes(StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -355,8 +419,12 @@ public final class ModelDirectory {
       throw new IOException(p + ": must hold a JSON object");
     }
     Map<String, String> out = new TreeMap<>();
-    node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isTextual()
-        ? e.getValue().textValue() : e.getValue().toString()));
+    node.fields()
+        .forEachRemaining(
+            e ->
+                out.put(
+                    e.getKey(),
+                    e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString()));
     return Collections.unmodifiableMap(out);
   }
 }

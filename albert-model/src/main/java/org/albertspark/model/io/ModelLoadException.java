@@ -16,20 +16,28 @@ public class ModelLoadException extends IOException {
   private final List<String> unexpected;
   private final List<String> problems;
 
-  public ModelLoadException(String source, List<String> missing, List<String> unexpected, List<String> problems) {
+  public ModelLoadException(
+      String source, List<String> missing, List<String> unexpected, List<String> problems) {
     super(message(source, missing, unexpected, problems));
     this.missing = List.copyOf(missing);
     this.unexpected = List.copyOf(unexpected);
     this.problems = List.copyOf(problems);
   }
 
-  private static String message(String source, List<String> missing, List<String> unexpected, List<String> problems) {
+  private static String message(
+      String source, List<String> missing, List<String> unexpected, List<String> problems) {
     StringBuilder sb = new StringBuilder(source).append(": the weights do not match the config:");
     if (!missing.isEmpty()) {
-      sb.append("\n  missing (").append(missing.size()).append("): ").append(String.join(", ", missing));
+      sb.append("\n  missing (")
+          .append(missing.size())
+          .append("): ")
+          .append(String.join(", ", missing));
     }
     if (!unexpected.isEmpty()) {
-      sb.append("\n  unexpected (").append(unexpected.size()).append("): ").append(String.join(", ", unexpected));
+      sb.append("\n  unexpected (")
+          .append(unexpected.size())
+          .append("): ")
+          .append(String.join(", ", unexpected));
     }
     if (!problems.isEmpty()) {
       sb.append("\n  mis-shaped or invalid (").append(problems.size()).append("):");
@@ -50,7 +58,9 @@ public class ModelLoadException extends IOException {
     return unexpected;
   }
 
-  /** Mis-shaped, mis-typed or inconsistent tensors, one description each, starting with the name. */
+  /**
+   * Mis-shaped, mis-typed or inconsistent tensors, one description each, starting with the name.
+   */
   public List<String> problems() {
     return problems;
   }

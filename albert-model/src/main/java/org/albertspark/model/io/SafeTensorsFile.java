@@ -85,22 +85,36 @@ public final class SafeTensorsFile implements Closeable {
     readFully(lenBuf, 0);
     long n = lenBuf.getLong(0);
     if (n < 0 || n > MAX_HEADER_BYTES) {
-      throw fail("header length " + Long.toUnsignedString(n) + " is absurd (limit "
-          + MAX_HEADER_BYTES + " bytes; file size " + size + ")");
+      throw fail(
+          "header length "
+              + Long.toUnsignedString(n)
+              + " is absurd (limit "
+              + MAX_HEADER_BYTES
+              + " bytes; file size "
+              + size
+              + ")");
     }
     if (n > size - 8) {
-      throw fail("header length " + n + " reaches beyond the end of the file (" + size
-          + " bytes, so at most " + (size - 8) + " header bytes)");
+      throw fail(
+          "header length "
+              + n
+              + " reaches beyond the end of the file ("
+              + size
+              + " bytes, so at most "
+              + (size - 8)
+              + " header bytes)");
     }
     ByteBuffer headerBuf = ByteBuffer.allocate((int) n);
     readFully(headerBuf, 8);
     String header;
     try {
-      header = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(headerBuf.flip())
-          .toString();
+      header =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(headerBuf.flip())
+              .toString();
     } catch (CharacterCodingException e) {
       throw fail("header is not valid UTF-8 (" + e + ")");
     }
@@ -131,7 +145,8 @@ public final class SafeTensorsFile implements Closeable {
   }
 
   /** A safetensors image held in memory; {@code label} names it in error messages. */
-  public static SafeTensorsFile fromBytes(byte[] bytes, String label) throws SafeTensorsFormatException {
+  public static SafeTensorsFile fromBytes(byte[] bytes, String label)
+      throws SafeTensorsFormatException {
     try {
       return new SafeTensorsFile(label, new BytesSource(bytes));
     } catch (SafeTensorsFormatException e) {
@@ -148,7 +163,10 @@ public final class SafeTensorsFile implements Closeable {
     try (JsonParser p = JSON.createParser(header)) {
       JsonToken first = p.nextToken();
       if (first != JsonToken.START_OBJECT) {
-        throw fail("header is not a JSON object (found " + (first == null ? "no JSON value" : first) + ")");
+        throw fail(
+            "header is not a JSON object (found "
+                + (first == null ? "no JSON value" : first)
+                + ")");
       }
       boolean sawMetadata = false;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -188,20 +206,29 @@ public final class SafeTensorsFile implements Closeable {
     }
   }
 
-  private void parseMetadata(JsonNode value, Map<String, String> meta) throws SafeTensorsFormatException {
+  private void parseMetadata(JsonNode value, Map<String, String> meta)
+      throws SafeTensorsFormatException {
     if (value.isNull()) {
       return; // the official reader takes null as "no metadata"
     }
     if (!value.isObject()) {
-      throw fail("'" + METADATA_KEY + "' must be an object mapping strings to strings, got "
-          + value.getNodeType());
+      throw fail(
+          "'"
+              + METADATA_KEY
+              + "' must be an object mapping strings to strings, got "
+              + value.getNodeType());
     }
     Iterator<Map.Entry<String, JsonNode>> it = value.fields();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       if (!e.getValue().isTextual()) {
-        throw fail("'" + METADATA_KEY + "' value of key '" + e.getKey() + "' must be a string, got "
-            + e.getValue().getNodeType());
+        throw fail(
+            "'"
+                + METADATA_KEY
+                + "' value of key '"
+                + e.getKey()
+                + "' must be a string, got "
+                + e.getValue().getNodeType());
       }
       meta.put(e.getKey(), e.getValue().textValue());
     }
@@ -209,15 +236,23 @@ public final class SafeTensorsFile implements Closeable {
 
   private TensorInfo parseEntry(String name, JsonNode v) throws SafeTensorsFormatException {
     if (!v.isObject()) {
-      throw fail(name, "entry must be an object with dtype, shape and data_offsets, got " + v.getNodeType());
+      throw fail(
+          name,
+          "entry must be an object with dtype, shape and data_offsets, got " + v.getNodeType());
     }
     JsonNode dt = v.get("dtype");
     JsonNode sh = v.get("shape");
     JsonNode off = v.get("data_offsets");
     List<String> missing = new ArrayList<>();
-    if (dt == null) missing.add("dtype");
-    if (sh == null) missing.add("shape");
-    if (off == null) missing.add("data_offsets");
+    if (dt == null) {
+      missing.add("dtype");
+    }
+    if (sh == null) {
+      missing.add("shape");
+    }
+    if (off == null) {
+      missing.add("data_offsets");
+    }
     if (!missing.isEmpty()) {
       throw fail(name, "entry is missing " + String.join(", ", missing));
     }
@@ -226,8 +261,13 @@ public final class SafeTensorsFile implements Closeable {
     }
     DType dtype = DType.parse(dt.textValue());
     if (dtype == null) {
-      throw fail(name, "unknown or unsupported dtype '" + dt.textValue() + "' (supported: "
-          + DType.supportedList() + ")");
+      throw fail(
+          name,
+          "unknown or unsupported dtype '"
+              + dt.textValue()
+              + "' (supported: "
+              + DType.supportedList()
+              + ")");
     }
     if (!sh.isArray()) {
       throw fail(name, "shape must be an array of non-negative integers, got " + sh.getNodeType());
@@ -237,7 +277,9 @@ public final class SafeTensorsFile implements Closeable {
       shape[i] = nonNegativeLong(name, "shape[" + i + "]", sh.get(i));
     }
     if (!off.isArray() || off.size() != 2) {
-      throw fail(name, "data_offsets must be an array [begin, end] of two non-negative integers, got " + off);
+      throw fail(
+          name,
+          "data_offsets must be an array [begin, end] of two non-negative integers, got " + off);
     }
     long begin = nonNegativeLong(name, "data_offsets[0]", off.get(0));
     long end = nonNegativeLong(name, "data_offsets[1]", off.get(1));
@@ -245,8 +287,15 @@ public final class SafeTensorsFile implements Closeable {
       throw fail(name, "data_offsets [" + begin + ", " + end + "] have begin > end");
     }
     if (end > dataLength) {
-      throw fail(name, "data_offsets [" + begin + ", " + end + "] out of range: the data buffer holds "
-          + dataLength + " bytes");
+      throw fail(
+          name,
+          "data_offsets ["
+              + begin
+              + ", "
+              + end
+              + "] out of range: the data buffer holds "
+              + dataLength
+              + " bytes");
     }
     long elements = 1;
     long bytes;
@@ -256,20 +305,40 @@ public final class SafeTensorsFile implements Closeable {
       }
       bytes = Math.multiplyExact(elements, (long) dtype.size());
     } catch (ArithmeticException e) {
-      throw fail(name, "shape " + Arrays.toString(shape) + " × " + dtype + " overflows a 64-bit byte count");
+      throw fail(
+          name,
+          "shape " + Arrays.toString(shape) + " × " + dtype + " overflows a 64-bit byte count");
     }
     if (bytes != end - begin) {
-      throw fail(name, "shape " + Arrays.toString(shape) + " × " + dtype + " (" + dtype.size()
-          + " bytes) = " + bytes + " bytes, but data_offsets [" + begin + ", " + end + "] span "
-          + (end - begin) + " bytes");
+      throw fail(
+          name,
+          "shape "
+              + Arrays.toString(shape)
+              + " × "
+              + dtype
+              + " ("
+              + dtype.size()
+              + " bytes) = "
+              + bytes
+              + " bytes, but data_offsets ["
+              + begin
+              + ", "
+              + end
+              + "] span "
+              + (end - begin)
+              + " bytes");
     }
     return new TensorInfo(name, dtype, shape, begin, end);
   }
 
-  private long nonNegativeLong(String name, String what, JsonNode n) throws SafeTensorsFormatException {
+  private long nonNegativeLong(String name, String what, JsonNode n)
+      throws SafeTensorsFormatException {
     if (n == null || !n.isIntegralNumber()) {
-      throw fail(name, what + " must be a non-negative integer, got "
-          + (n == null ? "nothing" : n.getNodeType() + " " + n));
+      throw fail(
+          name,
+          what
+              + " must be a non-negative integer, got "
+              + (n == null ? "nothing" : n.getNodeType() + " " + n));
     }
     if (!n.canConvertToLong()) {
       throw fail(name, what + " = " + n.asText() + " is too large");
@@ -289,19 +358,41 @@ public final class SafeTensorsFile implements Closeable {
     TensorInfo prev = null;
     for (TensorInfo t : byOffset) {
       if (t.begin() < cursor) {
-        throw fail(t.name(), "data_offsets [" + t.begin() + ", " + t.end() + ") overlap tensor '"
-            + prev.name() + "' at [" + prev.begin() + ", " + prev.end() + ")");
+        throw fail(
+            t.name(),
+            "data_offsets ["
+                + t.begin()
+                + ", "
+                + t.end()
+                + ") overlap tensor '"
+                + prev.name()
+                + "' at ["
+                + prev.begin()
+                + ", "
+                + prev.end()
+                + ")");
       }
       if (t.begin() > cursor) {
-        throw fail(t.name(), "hole in the data buffer: bytes [" + cursor + ", " + t.begin()
-            + ") before this tensor belong to no tensor");
+        throw fail(
+            t.name(),
+            "hole in the data buffer: bytes ["
+                + cursor
+                + ", "
+                + t.begin()
+                + ") before this tensor belong to no tensor");
       }
       cursor = t.end();
       prev = t;
     }
     if (cursor != dataLength) {
-      throw fail("the tensors end at byte " + cursor + " of the data buffer but it holds "
-          + dataLength + " bytes: " + (dataLength - cursor) + " trailing bytes belong to no tensor");
+      throw fail(
+          "the tensors end at byte "
+              + cursor
+              + " of the data buffer but it holds "
+              + dataLength
+              + " bytes: "
+              + (dataLength - cursor)
+              + " trailing bytes belong to no tensor");
     }
   }
 
@@ -366,8 +457,14 @@ public final class SafeTensorsFile implements Closeable {
     requireFloat(t);
     long n = t.numElements();
     if (dst.size() != n) {
-      throw new IllegalArgumentException(label + ": tensor '" + name + "' has " + n
-          + " elements, the destination holds " + dst.size());
+      throw new IllegalArgumentException(
+          label
+              + ": tensor '"
+              + name
+              + "' has "
+              + n
+              + " elements, the destination holds "
+              + dst.size());
     }
     if (t.dtype() == DType.F32) {
       ByteBuffer mem = dst.memory().bytes().duplicate();
@@ -383,50 +480,70 @@ public final class SafeTensorsFile implements Closeable {
       }
       return;
     }
-    FloatBuffer out = dst.memory().bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    FloatBuffer out =
+        dst.memory().bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     long base = dst.offset();
     streamFloats(t, (from, buf, count) -> out.put((int) (base + from), buf, 0, count));
   }
 
-  /** Tensor {@code name} as longs: I64/I32/I16/I8 sign-extended, U8/U16/U32 zero-extended, BOOL 0/1. */
+  /**
+   * Tensor {@code name} as longs: I64/I32/I16/I8 sign-extended, U8/U16/U32 zero-extended, BOOL 0/1.
+   */
   public long[] longs(String name) throws IOException {
     TensorInfo t = info(name);
     if (t.dtype().isFloatingPoint()) {
-      throw new IllegalArgumentException(label + ": tensor '" + name + "' is " + t.dtype()
-          + ", not an integer or bool type");
+      throw new IllegalArgumentException(
+          label + ": tensor '" + name + "' is " + t.dtype() + ", not an integer or bool type");
     }
     long[] out = new long[heapLength(t)];
-    readChunks(t, (from, buf, count) -> {
-      for (int i = 0; i < count; i++) {
-        int idx = (int) from + i;
-        out[idx] = switch (t.dtype()) {
-          case I64 -> buf.getLong();
-          case U64 -> {
-            long v = buf.getLong();
-            if (v < 0) {
-              throw new SafeTensorsFormatException(label + ": tensor '" + name + "': U64 element "
-                  + idx + " = " + Long.toUnsignedString(v) + " does not fit a signed long");
-            }
-            yield v;
+    readChunks(
+        t,
+        (from, buf, count) -> {
+          for (int i = 0; i < count; i++) {
+            int idx = (int) from + i;
+            out[idx] =
+                switch (t.dtype()) {
+                  case I64 -> buf.getLong();
+                  case U64 -> {
+                    long v = buf.getLong();
+                    if (v < 0) {
+                      throw new SafeTensorsFormatException(
+                          label
+                              + ": tensor '"
+                              + name
+                              + "': U64 element "
+                              + idx
+                              + " = "
+                              + Long.toUnsignedString(v)
+                              + " does not fit a signed long");
+                    }
+                    yield v;
+                  }
+                  case I32 -> buf.getInt();
+                  case U32 -> buf.getInt() & 0xffffffffL;
+                  case I16 -> buf.getShort();
+                  case U16 -> buf.getShort() & 0xffff;
+                  case I8 -> buf.get();
+                  case U8 -> buf.get() & 0xff;
+                  case BOOL -> {
+                    byte b = buf.get();
+                    if (b != 0 && b != 1) {
+                      throw new SafeTensorsFormatException(
+                          label
+                              + ": tensor '"
+                              + name
+                              + "': BOOL element "
+                              + idx
+                              + " has byte value "
+                              + (b & 0xff)
+                              + " (must be 0 or 1)");
+                    }
+                    yield b;
+                  }
+                  default -> throw new IllegalStateException(t.dtype().toString());
+                };
           }
-          case I32 -> buf.getInt();
-          case U32 -> buf.getInt() & 0xffffffffL;
-          case I16 -> buf.getShort();
-          case U16 -> buf.getShort() & 0xffff;
-          case I8 -> buf.get();
-          case U8 -> buf.get() & 0xff;
-          case BOOL -> {
-            byte b = buf.get();
-            if (b != 0 && b != 1) {
-              throw new SafeTensorsFormatException(label + ": tensor '" + name + "': BOOL element "
-                  + idx + " has byte value " + (b & 0xff) + " (must be 0 or 1)");
-            }
-            yield b;
-          }
-          default -> throw new IllegalStateException(t.dtype().toString());
-        };
-      }
-    });
+        });
     return out;
   }
 
@@ -445,22 +562,30 @@ public final class SafeTensorsFile implements Closeable {
 
   private void streamFloats(TensorInfo t, FloatSink sink) throws IOException {
     float[] vals = new float[chunkBytes(t.dtype().size()) / t.dtype().size()];
-    readChunks(t, (from, buf, count) -> {
-      switch (t.dtype()) {
-        case F32 -> buf.asFloatBuffer().get(vals, 0, count);
-        case F64 -> {
-          for (int i = 0; i < count; i++) vals[i] = (float) buf.getDouble();
-        }
-        case F16 -> {
-          for (int i = 0; i < count; i++) vals[i] = HalfFloat.f16ToFloat(buf.getShort());
-        }
-        case BF16 -> {
-          for (int i = 0; i < count; i++) vals[i] = HalfFloat.bf16ToFloat(buf.getShort());
-        }
-        default -> throw new IllegalStateException(t.dtype().toString());
-      }
-      sink.accept(from, vals, count);
-    });
+    readChunks(
+        t,
+        (from, buf, count) -> {
+          switch (t.dtype()) {
+            case F32 -> buf.asFloatBuffer().get(vals, 0, count);
+            case F64 -> {
+              for (int i = 0; i < count; i++) {
+                vals[i] = (float) buf.getDouble();
+              }
+            }
+            case F16 -> {
+              for (int i = 0; i < count; i++) {
+                vals[i] = HalfFloat.f16ToFloat(buf.getShort());
+              }
+            }
+            case BF16 -> {
+              for (int i = 0; i < count; i++) {
+                vals[i] = HalfFloat.bf16ToFloat(buf.getShort());
+              }
+            }
+            default -> throw new IllegalStateException(t.dtype().toString());
+          }
+          sink.accept(from, vals, count);
+        });
   }
 
   /** Receives one chunk of a tensor: {@code count} whole elements in {@code buf}, ready to read. */
@@ -470,8 +595,8 @@ public final class SafeTensorsFile implements Closeable {
   }
 
   /**
-   * Reads tensor {@code t}'s bytes in chunks of whole elements (at most {@link #CHUNK_BYTES}) into one
-   * reused little-endian buffer, handing each to {@code sink}.
+   * Reads tensor {@code t}'s bytes in chunks of whole elements (at most {@link #CHUNK_BYTES}) into
+   * one reused little-endian buffer, handing each to {@code sink}.
    */
   private void readChunks(TensorInfo t, ChunkSink sink) throws IOException {
     int size = t.dtype().size();
@@ -498,16 +623,26 @@ public final class SafeTensorsFile implements Closeable {
 
   private void requireFloat(TensorInfo t) {
     if (!t.dtype().isFloatingPoint()) {
-      throw new IllegalArgumentException(label + ": tensor '" + t.name() + "' is " + t.dtype()
-          + ", not a floating-point type (F32, F16, BF16, F64)");
+      throw new IllegalArgumentException(
+          label
+              + ": tensor '"
+              + t.name()
+              + "' is "
+              + t.dtype()
+              + ", not a floating-point type (F32, F16, BF16, F64)");
     }
   }
 
   private int heapLength(TensorInfo t) {
     long n = t.numElements();
     if (n > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(label + ": tensor '" + t.name() + "' has " + n
-          + " elements, too many for one Java array; read it with readFloatsInto");
+      throw new IllegalArgumentException(
+          label
+              + ": tensor '"
+              + t.name()
+              + "' has "
+              + n
+              + " elements, too many for one Java array; read it with readFloatsInto");
     }
     return (int) n;
   }
@@ -516,7 +651,8 @@ public final class SafeTensorsFile implements Closeable {
     while (dst.hasRemaining()) {
       int r = source.read(dst, pos);
       if (r < 0) {
-        throw fail("unexpected end of file at byte " + pos + " (was the file truncated while open?)");
+        throw fail(
+            "unexpected end of file at byte " + pos + " (was the file truncated while open?)");
       }
       pos += r;
     }

@@ -2,7 +2,10 @@ package org.albertspark.model.io;
 
 import java.io.IOException;
 
-/** A safetensors file that breaks the format; the message names the file, the tensor and the problem. */
+/**
+ * A safetensors file that breaks the format; the message names the file, the tensor and the
+ * problem.
+ */
 public class SafeTensorsFormatException extends IOException {
 
   private static final long serialVersionUID = 1L;

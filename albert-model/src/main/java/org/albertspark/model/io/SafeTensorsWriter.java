@@ -20,10 +20,10 @@ import java.util.TreeMap;
 import org.albertspark.model.tensor.Slice;
 
 /**
- * Collects named tensors and writes one safetensors file as the official writer does: compact
- * JSON header, {@code __metadata__} first, padded with spaces so the data buffer starts at a
- * multiple of 8; tensors ordered by element size (largest first, which keeps every tensor aligned)
- * and then by name — for a file of one dtype, plain sorted-name order, as HF's files have.
+ * Collects named tensors and writes one safetensors file as the official writer does: compact JSON
+ * header, {@code __metadata__} first, padded with spaces so the data buffer starts at a multiple of
+ * 8; tensors ordered by element size (largest first, which keeps every tensor aligned) and then by
+ * name — for a file of one dtype, plain sorted-name order, as HF's files have.
  *
  * <p>The writer keeps references to the arrays and slices it is given (no copies) and reads them
  * when writing, which streams in bounded chunks: no buffer of the file's size is ever built.
@@ -85,13 +85,22 @@ public final class SafeTensorsWriter {
     long elements = 1;
     for (long d : shape) {
       if (d < 0) {
-        throw new IllegalArgumentException("tensor '" + name + "': negative dimension in " + Arrays.toString(shape));
+        throw new IllegalArgumentException(
+            "tensor '" + name + "': negative dimension in " + Arrays.toString(shape));
       }
       elements = Math.multiplyExact(elements, d);
     }
     if (elements != count) {
-      throw new IllegalArgumentException("tensor '" + name + "': shape " + Arrays.toString(shape)
-          + " has " + elements + " elements but " + count + " values were given");
+      throw new IllegalArgumentException(
+          "tensor '"
+              + name
+              + "': shape "
+              + Arrays.toString(shape)
+              + " has "
+              + elements
+              + " elements but "
+              + count
+              + " values were given");
     }
     Math.multiplyExact(elements, (long) dtype.size());
     tensors.put(name, new Pending(name, dtype, shape.clone(), elements, data));
@@ -105,7 +114,8 @@ public final class SafeTensorsWriter {
 
   private List<Pending> ordered() {
     List<Pending> list = new ArrayList<>(tensors.values());
-    list.sort(Comparator.comparingInt((Pending p) -> -p.dtype().size()).thenComparing(Pending::name));
+    list.sort(
+        Comparator.comparingInt((Pending p) -> -p.dtype().size()).thenComparing(Pending::name));
     return list;
   }
 

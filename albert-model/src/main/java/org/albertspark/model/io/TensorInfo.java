@@ -3,9 +3,9 @@ package org.albertspark.model.io;
 import java.util.Arrays;
 
 /**
- * One tensor of a safetensors header. {@code begin} and {@code end} are the header's
- * {@code data_offsets}: byte positions relative to the start of the data buffer (which follows the
- * 8-byte length and the header), end exclusive.
+ * One tensor of a safetensors header. {@code begin} and {@code end} are the header's {@code
+ * data_offsets}: byte positions relative to the start of the data buffer (which follows the 8-byte
+ * length and the header), end exclusive.
  */
 public record TensorInfo(String name, DType dtype, long[] shape, long begin, long end) {
 

@@ -18,12 +18,16 @@ public final class Activations {
     int len = Math.toIntExact(n);
     switch (act) {
       case GELU_NEW -> Parallel.forRange(len, 2, (from, to) -> geluNewForward(out, in, from, to));
-      case GELU -> Parallel.forRange(len, 16, (from, to) -> {
-        for (int i = from; i < to; i++) {
-          double x = in.get(i);
-          out.set(i, (float) (x * Gelu.normalCdf(x)));
-        }
-      });
+      case GELU ->
+          Parallel.forRange(
+              len,
+              16,
+              (from, to) -> {
+                for (int i = from; i < to; i++) {
+                  double x = in.get(i);
+                  out.set(i, (float) (x * Gelu.normalCdf(x)));
+                }
+              });
       case RELU -> {
         for (int i = 0; i < len; i++) {
           out.set(i, Math.max(0f, in.get(i)));
@@ -36,13 +40,18 @@ public final class Activations {
   public static void backward(Activation act, Slice dIn, Slice dOut, Slice in, long n) {
     int len = Math.toIntExact(n);
     switch (act) {
-      case GELU_NEW -> Parallel.forRange(len, 3, (from, to) -> geluNewBackward(dIn, dOut, in, from, to));
-      case GELU -> Parallel.forRange(len, 16, (from, to) -> {
-        for (int i = from; i < to; i++) {
-          double x = in.get(i);
-          dIn.set(i, (float) (dOut.get(i) * (Gelu.normalCdf(x) + x * Gelu.normalPdf(x))));
-        }
-      });
+      case GELU_NEW ->
+          Parallel.forRange(len, 3, (from, to) -> geluNewBackward(dIn, dOut, in, from, to));
+      case GELU ->
+          Parallel.forRange(
+              len,
+              16,
+              (from, to) -> {
+                for (int i = from; i < to; i++) {
+                  double x = in.get(i);
+                  dIn.set(i, (float) (dOut.get(i) * (Gelu.normalCdf(x) + x * Gelu.normalPdf(x))));
+                }
+              });
       case RELU -> {
         for (int i = 0; i < len; i++) {
           dIn.set(i, in.get(i) > 0 ? dOut.get(i) : 0f);
@@ -84,7 +93,8 @@ public final class Activations {
     for (; i < to; i++) {
       float x = in.get(i);
       float t = (float) Math.tanh(GELU_NEW_C * (x + GELU_NEW_K * x * x * x));
-      float grad = 0.5f * (1f + t) + 0.5f * x * (1f - t * t) * GELU_NEW_C * (1f + 3f * GELU_NEW_K * x * x);
+      float grad =
+          0.5f * (1f + t) + 0.5f * x * (1f - t * t) * GELU_NEW_C * (1f + 3f * GELU_NEW_K * x * x);
       dIn.set(i, grad * dOut.get(i));
     }
   }

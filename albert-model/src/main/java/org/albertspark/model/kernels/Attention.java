@@ -8,8 +8,8 @@ import org.albertspark.model.tensor.Slice;
 /**
  * Multi-head scaled dot-product attention with an additive padding mask. Q, K, V and the context
  * stay in their [B·T, H] row layout; each head is a strided window (row stride H) handed to GEMM
- * directly, so no transposes or copies are made. GEMMs run head by head (BLAS threads them);
- * the softmax passes between them run over all rows at once, split across cores.
+ * directly, so no transposes or copies are made. GEMMs run head by head (BLAS threads them); the
+ * softmax passes between them run over all rows at once, split across cores.
  */
 public final class Attention {
 
@@ -19,26 +19,54 @@ public final class Attention {
   private Attention() {}
 
   /**
-   * probs[b,h,T,T] = softmax(Q_bh K_bhᵀ / √d + maskAdd[b]); ctx[b·T+t, h·d..] = (probs ⊙ dropMask) V_bh.
+   * probs[b,h,T,T] = softmax(Q_bh K_bhᵀ / √d + maskAdd[b]); ctx[b·T+t, h·d..] = (probs ⊙ dropMask)
+   * V_bh.
    *
    * @param maskAdd [B, T]: 0 for attended keys, {@link #MASK_FILL} for padding
    * @param dropped [B,h,T,T] probabilities after dropout, or null when there is no dropout
    * @param dropMask [B,h,T,T] 0 or 1/(1-p), or null
    */
   public static void forward(
-      Slice ctx, Slice probs, Slice dropped, Slice dropMask, Slice q, Slice k, Slice v,
-      Slice maskAdd, int batch, int seq, int heads, int headDim) {
+      Slice ctx,
+      Slice probs,
+      Slice dropped,
+      Slice dropMask,
+      Slice q,
+      Slice k,
+      Slice v,
+      Slice maskAdd,
+      int batch,
+      int seq,
+      int heads,
+      int headDim) {
     int hidden = heads * headDim;
     float scale = (float) (1.0 / Math.sqrt(headDim));
     long tt = (long) seq * seq;
     for (int b = 0; b < batch; b++) {
       for (int h = 0; h < heads; h++) {
         long qkv = (long) b * seq * hidden + (long) h * headDim;
-        Blas.gemm(false, true, seq, seq, headDim, scale, q, qkv, hidden, k, qkv, hidden, 0f,
-            probs, ((long) b * heads + h) * tt, seq);
+        Blas.gemm(
+            false,
+            true,
+            seq,
+            seq,
+            headDim,
+            scale,
+            q,
+            qkv,
+            hidden,
+            k,
+            qkv,
+            hidden,
+            0f,
+            probs,
+            ((long) b * heads + h) * tt,
+            seq);
       }
     }
-    Parallel.forRange(batch * heads * seq, 4L * seq,
+    Parallel.forRange(
+        batch * heads * seq,
+        4L * seq,
         (from, to) -> softmaxRows(probs, maskAdd, from, to, heads, seq));
     Slice used = probs;
     if (dropMask != null) {
@@ -48,8 +76,23 @@ public final class Attention {
     for (int b = 0; b < batch; b++) {
       for (int h = 0; h < heads; h++) {
         long qkv = (long) b * seq * hidden + (long) h * headDim;
-        Blas.gemm(false, false, seq, headDim, seq, 1f, used, ((long) b * heads + h) * tt, seq,
-            v, qkv, hidden, 0f, ctx, qkv, hidden);
+        Blas.gemm(
+            false,
+            false,
+            seq,
+            headDim,
+            seq,
+            1f,
+            used,
+            ((long) b * heads + h) * tt,
+            seq,
+            v,
+            qkv,
+            hidden,
+            0f,
+            ctx,
+            qkv,
+            hidden);
       }
     }
   }
@@ -106,8 +149,21 @@ public final class Attention {
    * scratch of [B, heads, T, T].
    */
   public static void backward(
-      Slice dq, Slice dk, Slice dv, Slice dCtx, Slice probs, Slice dropped, Slice dropMask,
-      Slice q, Slice k, Slice v, Slice dScores, int batch, int seq, int heads, int headDim) {
+      Slice dq,
+      Slice dk,
+      Slice dv,
+      Slice dCtx,
+      Slice probs,
+      Slice dropped,
+      Slice dropMask,
+      Slice q,
+      Slice k,
+      Slice v,
+      Slice dScores,
+      int batch,
+      int seq,
+      int heads,
+      int headDim) {
     int hidden = heads * headDim;
     float scale = (float) (1.0 / Math.sqrt(headDim));
     long tt = (long) seq * seq;
@@ -117,21 +173,32 @@ public final class Attention {
       for (int h = 0; h < heads; h++) {
         long qkv = (long) b * seq * hidden + (long) h * headDim;
         long p = ((long) b * heads + h) * tt;
-        Blas.gemm(true, false, seq, headDim, seq, 1f, used, p, seq, dCtx, qkv, hidden, 0f, dv, qkv, hidden);
-        Blas.gemm(false, true, seq, seq, headDim, 1f, dCtx, qkv, hidden, v, qkv, hidden, 0f, dScores, p, seq);
+        Blas.gemm(
+            true, false, seq, headDim, seq, 1f, used, p, seq, dCtx, qkv, hidden, 0f, dv, qkv,
+            hidden);
+        Blas.gemm(
+            false, true, seq, seq, headDim, 1f, dCtx, qkv, hidden, v, qkv, hidden, 0f, dScores, p,
+            seq);
       }
     }
     if (dropMask != null) {
       Elementwise.multiplyInPlace(dScores, dropMask, (long) batch * heads * tt);
     }
-    Parallel.forRange(batch * heads * seq, 3L * seq, (from, to) -> softmaxBackwardRows(dScores, probs, from, to, seq));
+    Parallel.forRange(
+        batch * heads * seq,
+        3L * seq,
+        (from, to) -> softmaxBackwardRows(dScores, probs, from, to, seq));
     // dQ = scale · dS K ; dK = scale · dSᵀ Q
     for (int b = 0; b < batch; b++) {
       for (int h = 0; h < heads; h++) {
         long qkv = (long) b * seq * hidden + (long) h * headDim;
         long p = ((long) b * heads + h) * tt;
-        Blas.gemm(false, false, seq, headDim, seq, scale, dScores, p, seq, k, qkv, hidden, 0f, dq, qkv, hidden);
-        Blas.gemm(true, false, seq, headDim, seq, scale, dScores, p, seq, q, qkv, hidden, 0f, dk, qkv, hidden);
+        Blas.gemm(
+            false, false, seq, headDim, seq, scale, dScores, p, seq, k, qkv, hidden, 0f, dq, qkv,
+            hidden);
+        Blas.gemm(
+            true, false, seq, headDim, seq, scale, dScores, p, seq, q, qkv, hidden, 0f, dk, qkv,
+            hidden);
       }
     }
   }

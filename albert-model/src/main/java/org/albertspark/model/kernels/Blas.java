@@ -18,10 +18,11 @@ public final class Blas {
    * Threads one model pass may use, for BLAS and for the kernels between GEMMs: system property
    * {@code albert.threads}, else every available core. Set explicitly because OpenBLAS, loaded
    * through ND4J, otherwise ran our GEMMs on one thread (measured: 195 vs 393 GFLOP/s on 2 cores).
-   * An executor running several tasks at once sets it to its cores per task, or the tasks'
-   * threads oversubscribe the cores.
+   * An executor running several tasks at once sets it to its cores per task, or the tasks' threads
+   * oversubscribe the cores.
    */
-  public static final int THREADS = Math.max(1, Integer.getInteger("albert.threads", Runtime.getRuntime().availableProcessors()));
+  public static final int THREADS =
+      Math.max(1, Integer.getInteger("albert.threads", Runtime.getRuntime().availableProcessors()));
 
   static {
     org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(THREADS);
@@ -30,15 +31,27 @@ public final class Blas {
   private Blas() {}
 
   /**
-   * C = alpha · op(A) · op(B) + beta · C, all row-major. op(A) is [m,k], op(B) is [k,n], C is [m,n];
-   * lda/ldb/ldc are the row strides of A, B, C as stored, and offsets are float indices within the
-   * slices.
+   * C = alpha · op(A) · op(B) + beta · C, all row-major. op(A) is [m,k], op(B) is [k,n], C is
+   * [m,n]; lda/ldb/ldc are the row strides of A, B, C as stored, and offsets are float indices
+   * within the slices.
    */
   public static void gemm(
-      boolean transA, boolean transB, int m, int n, int k,
-      float alpha, Slice a, long aOffset, int lda,
-      Slice b, long bOffset, int ldb,
-      float beta, Slice c, long cOffset, int ldc) {
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      Slice a,
+      long aOffset,
+      int lda,
+      Slice b,
+      long bOffset,
+      int ldb,
+      float beta,
+      Slice c,
+      long cOffset,
+      int ldc) {
     if (m == 0 || n == 0) {
       return;
     }
@@ -46,11 +59,20 @@ public final class Blas {
     checkExtent("B", b, bOffset, transB ? n : k, transB ? k : n, ldb);
     checkExtent("C", c, cOffset, m, n, ldc);
     openblas_nolapack.cblas_sgemm(
-        CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-        m, n, k, alpha,
-        a.memory().pointerAt(a.offset() + aOffset), lda,
-        b.memory().pointerAt(b.offset() + bOffset), ldb,
-        beta, c.memory().pointerAt(c.offset() + cOffset), ldc);
+        CblasRowMajor,
+        transA ? CblasTrans : CblasNoTrans,
+        transB ? CblasTrans : CblasNoTrans,
+        m,
+        n,
+        k,
+        alpha,
+        a.memory().pointerAt(a.offset() + aOffset),
+        lda,
+        b.memory().pointerAt(b.offset() + bOffset),
+        ldb,
+        beta,
+        c.memory().pointerAt(c.offset() + cOffset),
+        ldc);
   }
 
   /** Fails before native code can read or write outside the slice. */
@@ -61,8 +83,18 @@ public final class Blas {
     long last = offset + (long) (rows - 1) * ld + cols;
     if (offset < 0 || ld < cols || last > s.size()) {
       throw new IndexOutOfBoundsException(
-          "GEMM operand " + what + " [" + rows + "x" + cols + ", ld " + ld + "] at " + offset
-              + " exceeds its slice of " + s.size());
+          "GEMM operand "
+              + what
+              + " ["
+              + rows
+              + "x"
+              + cols
+              + ", ld "
+              + ld
+              + "] at "
+              + offset
+              + " exceeds its slice of "
+              + s.size());
     }
   }
 }

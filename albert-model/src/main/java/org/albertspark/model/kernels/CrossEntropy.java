@@ -19,14 +19,17 @@ public final class CrossEntropy {
   /** Σ over counted rows of −log softmax(logits[r])[labels[r]]; logits[rows, classes]. */
   public static double lossSum(Slice logits, int[] labels, int rows, int classes) {
     double[] perRow = new double[rows];
-    Parallel.forRange(rows, 2L * classes, (from, to) -> {
-      for (int r = from; r < to; r++) {
-        if (labels[r] != IGNORE) {
-          long row = (long) r * classes;
-          perRow[r] = logSumExp(logits, row, classes) - logits.get(row + labels[r]);
-        }
-      }
-    });
+    Parallel.forRange(
+        rows,
+        2L * classes,
+        (from, to) -> {
+          for (int r = from; r < to; r++) {
+            if (labels[r] != IGNORE) {
+              long row = (long) r * classes;
+              perRow[r] = logSumExp(logits, row, classes) - logits.get(row + labels[r]);
+            }
+          }
+        });
     double sum = 0; // summed in row order: the same result however the rows were split
     for (double v : perRow) {
       sum += v;
@@ -49,11 +52,14 @@ public final class CrossEntropy {
    * Overwrites logits with d(scale · lossSum)/d logits: scale · (softmax − onehot) on counted rows,
    * zero on ignored rows.
    */
-  public static void gradientInPlace(Slice logits, int[] labels, int rows, int classes, float scale) {
-    Parallel.forRange(rows, 3L * classes, (from, to) -> gradientRows(logits, labels, from, to, classes, scale));
+  public static void gradientInPlace(
+      Slice logits, int[] labels, int rows, int classes, float scale) {
+    Parallel.forRange(
+        rows, 3L * classes, (from, to) -> gradientRows(logits, labels, from, to, classes, scale));
   }
 
-  private static void gradientRows(Slice logits, int[] labels, int from, int to, int classes, float scale) {
+  private static void gradientRows(
+      Slice logits, int[] labels, int from, int to, int classes, float scale) {
     ByteBuffer lb = Vec.buf(logits);
     int bound = Vec.loopBound(classes);
     for (int r = from; r < to; r++) {

@@ -54,11 +54,16 @@ public final class Elementwise {
   /** dBias[cols] += column sums of dOut[rows, cols] (the bias gradient of a linear layer). */
   public static void accumulateColumnSums(Slice dBias, Slice dOut, int rows, int cols) {
     int blocks = (cols + Vec.L - 1) / Vec.L;
-    Parallel.forRange(blocks, (long) rows * Vec.L,
-        (from, to) -> accumulateColumnSums(dBias, dOut, rows, cols, from * Vec.L, Math.min(cols, to * Vec.L)));
+    Parallel.forRange(
+        blocks,
+        (long) rows * Vec.L,
+        (from, to) ->
+            accumulateColumnSums(
+                dBias, dOut, rows, cols, from * Vec.L, Math.min(cols, to * Vec.L)));
   }
 
-  private static void accumulateColumnSums(Slice dBias, Slice dOut, int rows, int cols, int c0, int c1) {
+  private static void accumulateColumnSums(
+      Slice dBias, Slice dOut, int rows, int cols, int c0, int c1) {
     ByteBuffer gb = Vec.buf(dOut), db = Vec.buf(dBias);
     int vectorEnd = c0 + Vec.loopBound(c1 - c0);
     for (int r = 0; r < rows; r++) {

@@ -7,14 +7,26 @@ public final class Embeddings {
 
   private Embeddings() {}
 
-  /** out[b·T+t, :] = word[ids[b·T+t]] + position[t] + type[types[b·T+t]], each row {@code dim} wide. */
+  /**
+   * out[b·T+t, :] = word[ids[b·T+t]] + position[t] + type[types[b·T+t]], each row {@code dim} wide.
+   */
   public static void forward(
-      Slice out, int[] ids, int[] types, Slice word, Slice position, Slice type,
-      int batch, int seq, int dim) {
+      Slice out,
+      int[] ids,
+      int[] types,
+      Slice word,
+      Slice position,
+      Slice type,
+      int batch,
+      int seq,
+      int dim) {
     for (int b = 0; b < batch; b++) {
       for (int t = 0; t < seq; t++) {
         int n = b * seq + t;
-        long o = (long) n * dim, w = (long) ids[n] * dim, p = (long) t * dim, y = (long) types[n] * dim;
+        long o = (long) n * dim,
+            w = (long) ids[n] * dim,
+            p = (long) t * dim,
+            y = (long) types[n] * dim;
         for (int c = 0; c < dim; c++) {
           out.set(o + c, word.get(w + c) + position.get(p + c) + type.get(y + c));
         }
@@ -27,12 +39,23 @@ public final class Embeddings {
    * nn.Embedding(padding_idx) gives none.
    */
   public static void backward(
-      Slice dWord, Slice dPosition, Slice dType, Slice dOut, int[] ids, int[] types, int padId,
-      int batch, int seq, int dim) {
+      Slice dWord,
+      Slice dPosition,
+      Slice dType,
+      Slice dOut,
+      int[] ids,
+      int[] types,
+      int padId,
+      int batch,
+      int seq,
+      int dim) {
     for (int b = 0; b < batch; b++) {
       for (int t = 0; t < seq; t++) {
         int n = b * seq + t;
-        long o = (long) n * dim, w = (long) ids[n] * dim, p = (long) t * dim, y = (long) types[n] * dim;
+        long o = (long) n * dim,
+            w = (long) ids[n] * dim,
+            p = (long) t * dim,
+            y = (long) types[n] * dim;
         boolean word = ids[n] != padId;
         for (int c = 0; c < dim; c++) {
           float g = dOut.get(o + c);

@@ -1,10 +1,10 @@
 package org.albertspark.model.kernels;
 
 /**
- * The normal CDF Φ(x) to ~1e-10 relative accuracy, fast enough for exact GELU on every hidden
- * unit. Java has no erf; Φ(x) = erfc(-x/√2)/2, and erfc(z) = erfcx(z)·exp(-z²) where the scaled
- * function erfcx is smooth, so a cubic Hermite table of erfcx (built once from exact series) is
- * both accurate and cheap.
+ * The normal CDF Φ(x) to ~1e-10 relative accuracy, fast enough for exact GELU on every hidden unit.
+ * Java has no erf; Φ(x) = erfc(-x/√2)/2, and erfc(z) = erfcx(z)·exp(-z²) where the scaled function
+ * erfcx is smooth, so a cubic Hermite table of erfcx (built once from exact series) is both
+ * accurate and cheap.
  */
 final class Gelu {
 
@@ -28,7 +28,8 @@ final class Gelu {
   /** erfcx(z) = exp(z²)·erfc(z) for z ≥ 0, to near double precision. */
   private static double erfcxExact(double z) {
     if (z < 2.5) {
-      // erf(z) = 2/√π · exp(-z²) · Σ 2^n z^(2n+1) / (1·3·…·(2n+1)): positive terms, no cancellation.
+      // erf(z) = 2/√π · exp(-z²) · Σ 2^n z^(2n+1) / (1·3·…·(2n+1)): positive terms, no
+      // cancellation.
       double term = z, sum = z;
       for (int n = 1; n < 200 && term > 1e-18 * sum; n++) {
         term *= 2 * z * z / (2 * n + 1);
@@ -50,8 +51,10 @@ final class Gelu {
     double pos = z / STEP;
     int i = (int) pos;
     double t = pos - i, t2 = t * t, t3 = t2 * t;
-    return (2 * t3 - 3 * t2 + 1) * G[i] + (t3 - 2 * t2 + t) * STEP * DG[i]
-        + (-2 * t3 + 3 * t2) * G[i + 1] + (t3 - t2) * STEP * DG[i + 1];
+    return (2 * t3 - 3 * t2 + 1) * G[i]
+        + (t3 - 2 * t2 + t) * STEP * DG[i]
+        + (-2 * t3 + 3 * t2) * G[i + 1]
+        + (t3 - t2) * STEP * DG[i + 1];
   }
 
   /** Φ(x), the standard normal CDF. */

@@ -14,14 +14,32 @@ public final class LayerNorm {
    * wide. Caches mean[rows] and rstd[rows] for the backward pass. {@code out} may alias {@code in}.
    */
   public static void forward(
-      Slice out, Slice mean, Slice rstd, Slice in, Slice weight, Slice bias,
-      int rows, int cols, double eps) {
-    Parallel.forRange(rows, 3L * cols, (from, to) -> forwardRows(out, mean, rstd, in, weight, bias, from, to, cols, eps));
+      Slice out,
+      Slice mean,
+      Slice rstd,
+      Slice in,
+      Slice weight,
+      Slice bias,
+      int rows,
+      int cols,
+      double eps) {
+    Parallel.forRange(
+        rows,
+        3L * cols,
+        (from, to) -> forwardRows(out, mean, rstd, in, weight, bias, from, to, cols, eps));
   }
 
   private static void forwardRows(
-      Slice out, Slice mean, Slice rstd, Slice in, Slice weight, Slice bias,
-      int from, int to, int cols, double eps) {
+      Slice out,
+      Slice mean,
+      Slice rstd,
+      Slice in,
+      Slice weight,
+      Slice bias,
+      int from,
+      int to,
+      int cols,
+      double eps) {
     ByteBuffer ib = Vec.buf(in), ob = Vec.buf(out), wb = Vec.buf(weight), bb = Vec.buf(bias);
     int bound = Vec.loopBound(cols);
     for (int r = from; r < to; r++) {
@@ -51,7 +69,10 @@ public final class LayerNorm {
       FloatVector sv = FloatVector.broadcast(Vec.S, s);
       for (c = 0; c < bound; c += Vec.L) {
         FloatVector n = Vec.load(ib, Vec.at(in, row + c)).sub(mv).mul(sv);
-        Vec.store(n.fma(Vec.load(wb, Vec.at(weight, c)), Vec.load(bb, Vec.at(bias, c))), ob, Vec.at(out, row + c));
+        Vec.store(
+            n.fma(Vec.load(wb, Vec.at(weight, c)), Vec.load(bb, Vec.at(bias, c))),
+            ob,
+            Vec.at(out, row + c));
       }
       for (; c < cols; c++) {
         out.set(row + c, (in.get(row + c) - m) * s * weight.get(c) + bias.get(c));
@@ -63,23 +84,56 @@ public final class LayerNorm {
 
   /**
    * Backward of {@link #forward}: dIn = (or +=, when {@code accumulate}) the input gradient;
-   * dWeight and dBias always accumulate. {@code in} is the forward input, mean/rstd its cache.
-   * dIn must not alias dOut. Rows are split across threads for dIn, columns for dWeight/dBias.
+   * dWeight and dBias always accumulate. {@code in} is the forward input, mean/rstd its cache. dIn
+   * must not alias dOut. Rows are split across threads for dIn, columns for dWeight/dBias.
    */
   public static void backward(
-      Slice dIn, Slice dWeight, Slice dBias, Slice dOut, Slice in, Slice weight,
-      Slice mean, Slice rstd, int rows, int cols, boolean accumulate) {
-    Parallel.forRange(rows, 4L * cols,
-        (from, to) -> inputGradientRows(dIn, dOut, in, weight, mean, rstd, from, to, cols, accumulate));
+      Slice dIn,
+      Slice dWeight,
+      Slice dBias,
+      Slice dOut,
+      Slice in,
+      Slice weight,
+      Slice mean,
+      Slice rstd,
+      int rows,
+      int cols,
+      boolean accumulate) {
+    Parallel.forRange(
+        rows,
+        4L * cols,
+        (from, to) ->
+            inputGradientRows(dIn, dOut, in, weight, mean, rstd, from, to, cols, accumulate));
     int blocks = (cols + Vec.L - 1) / Vec.L;
-    Parallel.forRange(blocks, 3L * rows * Vec.L, (from, to) -> parameterGradientColumns(
-        dWeight, dBias, dOut, in, mean, rstd, rows, cols, from * Vec.L, Math.min(cols, to * Vec.L)));
+    Parallel.forRange(
+        blocks,
+        3L * rows * Vec.L,
+        (from, to) ->
+            parameterGradientColumns(
+                dWeight,
+                dBias,
+                dOut,
+                in,
+                mean,
+                rstd,
+                rows,
+                cols,
+                from * Vec.L,
+                Math.min(cols, to * Vec.L)));
   }
 
   // dx = (dnorm − mean(dnorm) − norm · mean(dnorm · norm)) · rstd, with dnorm = dOut · weight
   private static void inputGradientRows(
-      Slice dIn, Slice dOut, Slice in, Slice weight, Slice mean, Slice rstd,
-      int from, int to, int cols, boolean accumulate) {
+      Slice dIn,
+      Slice dOut,
+      Slice in,
+      Slice weight,
+      Slice mean,
+      Slice rstd,
+      int from,
+      int to,
+      int cols,
+      boolean accumulate) {
     ByteBuffer ib = Vec.buf(in), gb = Vec.buf(dOut), wb = Vec.buf(weight), xb = Vec.buf(dIn);
     int bound = Vec.loopBound(cols);
     for (int r = from; r < to; r++) {
@@ -104,7 +158,8 @@ public final class LayerNorm {
       }
       dnMean /= cols;
       dnNormMean /= cols;
-      FloatVector dmv = FloatVector.broadcast(Vec.S, dnMean), dnnv = FloatVector.broadcast(Vec.S, dnNormMean);
+      FloatVector dmv = FloatVector.broadcast(Vec.S, dnMean),
+          dnnv = FloatVector.broadcast(Vec.S, dnNormMean);
       for (c = 0; c < bound; c += Vec.L) {
         FloatVector norm = Vec.load(ib, Vec.at(in, row + c)).sub(mv).mul(sv);
         FloatVector dn = Vec.load(gb, Vec.at(dOut, row + c)).mul(Vec.load(wb, Vec.at(weight, c)));
@@ -125,8 +180,16 @@ public final class LayerNorm {
 
   // dWeight[c] += Σ_r dOut[r,c] · norm[r,c]; dBias[c] += Σ_r dOut[r,c], for c in [c0, c1)
   private static void parameterGradientColumns(
-      Slice dWeight, Slice dBias, Slice dOut, Slice in, Slice mean, Slice rstd,
-      int rows, int cols, int c0, int c1) {
+      Slice dWeight,
+      Slice dBias,
+      Slice dOut,
+      Slice in,
+      Slice mean,
+      Slice rstd,
+      int rows,
+      int cols,
+      int c0,
+      int c1) {
     ByteBuffer ib = Vec.buf(in), gb = Vec.buf(dOut), dwb = Vec.buf(dWeight), dbb = Vec.buf(dBias);
     int vectorEnd = c0 + Vec.loopBound(c1 - c0);
     for (int r = 0; r < rows; r++) {

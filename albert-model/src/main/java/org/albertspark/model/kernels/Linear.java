@@ -9,12 +9,22 @@ public final class Linear {
 
   /** out[rows, outDim] = in[rows, inDim] Wᵀ + b; input rows {@code inStride} floats apart. */
   public static void forward(
-      Slice out, Slice in, int inStride, Slice weight, Slice bias, int rows, int inDim, int outDim) {
-    Blas.gemm(false, true, rows, outDim, inDim, 1f, in, 0, inStride, weight, 0, inDim, 0f, out, 0, outDim);
+      Slice out,
+      Slice in,
+      int inStride,
+      Slice weight,
+      Slice bias,
+      int rows,
+      int inDim,
+      int outDim) {
+    Blas.gemm(
+        false, true, rows, outDim, inDim, 1f, in, 0, inStride, weight, 0, inDim, 0f, out, 0,
+        outDim);
     Elementwise.addBiasRows(out, bias, rows, outDim);
   }
 
-  public static void forward(Slice out, Slice in, Slice weight, Slice bias, int rows, int inDim, int outDim) {
+  public static void forward(
+      Slice out, Slice in, Slice weight, Slice bias, int rows, int inDim, int outDim) {
     forward(out, in, inDim, weight, bias, rows, inDim, outDim);
   }
 
@@ -23,19 +33,53 @@ public final class Linear {
    * {@code accumulate}) dOut W. Input rows (and dIn rows) are {@code inStride} floats apart.
    */
   public static void backward(
-      Slice dIn, boolean accumulate, Slice dWeight, Slice dBias, Slice dOut, Slice in, int inStride,
-      Slice weight, int rows, int inDim, int outDim) {
-    Blas.gemm(true, false, outDim, inDim, rows, 1f, dOut, 0, outDim, in, 0, inStride, 1f, dWeight, 0, inDim);
+      Slice dIn,
+      boolean accumulate,
+      Slice dWeight,
+      Slice dBias,
+      Slice dOut,
+      Slice in,
+      int inStride,
+      Slice weight,
+      int rows,
+      int inDim,
+      int outDim) {
+    Blas.gemm(
+        true, false, outDim, inDim, rows, 1f, dOut, 0, outDim, in, 0, inStride, 1f, dWeight, 0,
+        inDim);
     Elementwise.accumulateColumnSums(dBias, dOut, rows, outDim);
     if (dIn != null) {
-      Blas.gemm(false, false, rows, inDim, outDim, 1f, dOut, 0, outDim, weight, 0, inDim,
-          accumulate ? 1f : 0f, dIn, 0, inStride);
+      Blas.gemm(
+          false,
+          false,
+          rows,
+          inDim,
+          outDim,
+          1f,
+          dOut,
+          0,
+          outDim,
+          weight,
+          0,
+          inDim,
+          accumulate ? 1f : 0f,
+          dIn,
+          0,
+          inStride);
     }
   }
 
   public static void backward(
-      Slice dIn, boolean accumulate, Slice dWeight, Slice dBias, Slice dOut, Slice in, Slice weight,
-      int rows, int inDim, int outDim) {
+      Slice dIn,
+      boolean accumulate,
+      Slice dWeight,
+      Slice dBias,
+      Slice dOut,
+      Slice in,
+      Slice weight,
+      int rows,
+      int inDim,
+      int outDim) {
     backward(dIn, accumulate, dWeight, dBias, dOut, in, inDim, weight, rows, inDim, outDim);
   }
 }

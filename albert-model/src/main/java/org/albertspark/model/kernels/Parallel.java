@@ -19,8 +19,8 @@ final class Parallel {
   private Parallel() {}
 
   /**
-   * Runs body over chunks of [0, n); {@code workPerItem} (floats touched per item) decides how
-   * many chunks are worth it.
+   * Runs body over chunks of [0, n); {@code workPerItem} (floats touched per item) decides how many
+   * chunks are worth it.
    */
   static void forRange(int n, long workPerItem, RangeBody body) {
     int threads = Blas.THREADS;
@@ -30,7 +30,8 @@ final class Parallel {
       body.run(0, n);
       return;
     }
-    IntStream.range(0, chunks).parallel().forEach(i -> body.run(
-        (int) ((long) n * i / chunks), (int) ((long) n * (i + 1) / chunks)));
+    IntStream.range(0, chunks)
+        .parallel()
+        .forEach(i -> body.run((int) ((long) n * i / chunks), (int) ((long) n * (i + 1) / chunks)));
   }
 }

@@ -17,9 +17,11 @@ public final class VecMath {
   private static final float LOG2E = 1.44269504088896341f;
   private static final float LN2_HI = 0.693359375f; // Cody-Waite split of ln 2
   private static final float LN2_LO = -2.12194440e-4f;
-  private static final float ROUND = 12582912f; // 1.5 · 2^23: adding and subtracting rounds to an integer
+  private static final float ROUND =
+      12582912f; // 1.5 · 2^23: adding and subtracting rounds to an integer
   private static final float MAX_ARG = 88.37626f; // exp overflows float above this
-  private static final float MIN_ARG = -86.6f; // below this (e^x < 2.5e-38) the result is flushed to 0
+  private static final float MIN_ARG =
+      -86.6f; // below this (e^x < 2.5e-38) the result is flushed to 0
 
   private VecMath() {}
 
@@ -38,7 +40,8 @@ public final class VecMath {
     p = p.fma(r, FloatVector.broadcast(x.species(), 0.5f));
     p = p.fma(r, FloatVector.broadcast(x.species(), 1f));
     p = p.fma(r, FloatVector.broadcast(x.species(), 1f));
-    // n + ROUND holds the integer n in its low mantissa bits: read it without a float→int conversion
+    // n + ROUND holds the integer n in its low mantissa bits: read it without a float→int
+    // conversion
     IntVector k = xc.mul(LOG2E).add(ROUND).reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND));
     IntVector bits = k.add(127).lanewise(VectorOperators.LSHL, 23);
     // n reaches 128 only for x near MAX_ARG: split 2^n as 2^(n-1)·2 to stay a finite float

@@ -25,15 +25,22 @@ public final class AlbertNetwork {
   private AlbertNetwork() {}
 
   /**
-   * Runs the model on a batch. In a training workspace dropout is drawn from {@code dropoutSeed}
-   * (a different seed per step); in an inference workspace there is no dropout and the seed is
-   * unused. Returns the loss sums for whichever labels the batch carries.
+   * Runs the model on a batch. In a training workspace dropout is drawn from {@code dropoutSeed} (a
+   * different seed per step); in an inference workspace there is no dropout and the seed is unused.
+   * Returns the loss sums for whichever labels the batch carries.
    */
   public static Losses forward(AlbertModel model, Batch batch, Workspace ws, long dropoutSeed) {
     AlbertConfig c = model.config();
     if (!ws.fits(c, model.head(), batch.batchSize(), batch.seqLength(), ws.training)) {
-      throw new IllegalArgumentException("workspace is for batch " + ws.batch + " x " + ws.seq
-          + ", not " + batch.batchSize() + " x " + batch.seqLength());
+      throw new IllegalArgumentException(
+          "workspace is for batch "
+              + ws.batch
+              + " x "
+              + ws.seq
+              + ", not "
+              + batch.batchSize()
+              + " x "
+              + batch.seqLength());
     }
     batch.validate(c);
     FlatTensors p = model.parameters();
@@ -45,17 +52,48 @@ public final class AlbertNetwork {
       ws.maskAdd.set(i, batch.attentionMask()[i] == 1 ? 0f : Attention.MASK_FILL);
     }
     // embeddings: [N, E]
-    timed(ws, Profile.Op.EMBEDDINGS, () -> Embeddings.forward(ws.embSum, batch.inputIds(), batch.tokenTypeIds(),
-        p.slice("albert.embeddings.word_embeddings.weight"),
-        p.slice("albert.embeddings.position_embeddings.weight"),
-        p.slice("albert.embeddings.token_type_embeddings.weight"), bsz, t, e));
-    timed(ws, Profile.Op.LAYERNORM, () -> LayerNorm.forward(ws.embOut, ws.embMean, ws.embRstd, ws.embSum,
-        p.slice("albert.embeddings.LayerNorm.weight"), p.slice("albert.embeddings.LayerNorm.bias"),
-        n, e, c.layerNormEps()));
+    timed(
+        ws,
+        Profile.Op.EMBEDDINGS,
+        () ->
+            Embeddings.forward(
+                ws.embSum,
+                batch.inputIds(),
+                batch.tokenTypeIds(),
+                p.slice("albert.embeddings.word_embeddings.weight"),
+                p.slice("albert.embeddings.position_embeddings.weight"),
+                p.slice("albert.embeddings.token_type_embeddings.weight"),
+                bsz,
+                t,
+                e));
+    timed(
+        ws,
+        Profile.Op.LAYERNORM,
+        () ->
+            LayerNorm.forward(
+                ws.embOut,
+                ws.embMean,
+                ws.embRstd,
+                ws.embSum,
+                p.slice("albert.embeddings.LayerNorm.weight"),
+                p.slice("albert.embeddings.LayerNorm.bias"),
+                n,
+                e,
+                c.layerNormEps()));
     dropout(ws.embOut, ws.embDropMask, (long) n * e, c.hiddenDropoutProb(), rng);
     // E → H: [N, E] → [N, H]
-    timed(ws, Profile.Op.LINEAR_FORWARD, () -> Linear.forward(ws.hidden[0], ws.embOut, p.slice("albert.encoder.embedding_hidden_mapping_in.weight"),
-        p.slice("albert.encoder.embedding_hidden_mapping_in.bias"), n, e, h));
+    timed(
+        ws,
+        Profile.Op.LINEAR_FORWARD,
+        () ->
+            Linear.forward(
+                ws.hidden[0],
+                ws.embOut,
+                p.slice("albert.encoder.embedding_hidden_mapping_in.weight"),
+                p.slice("albert.encoder.embedding_hidden_mapping_in.bias"),
+                n,
+                e,
+                h));
 
     for (int layer = 0; layer < c.numHiddenLayers(); layer++) {
       int group = c.groupOfLayer(layer);
@@ -67,8 +105,23 @@ public final class AlbertNetwork {
 
     // pooler: tanh(W h[:, 0] + b), first token of each sequence (rows T·H apart): [B, H]
     Slice last = ws.hidden[ws.applications];
-    timed(ws, Profile.Op.LINEAR_FORWARD, () -> Linear.forward(ws.pooled, last, t * h, p.slice("albert.pooler.weight"), p.slice("albert.pooler.bias"), bsz, h, h));
-    timed(ws, Profile.Op.ACTIVATION, () -> Activations.tanhForward(ws.pooled, ws.pooled, (long) bsz * h));
+    timed(
+        ws,
+        Profile.Op.LINEAR_FORWARD,
+        () ->
+            Linear.forward(
+                ws.pooled,
+                last,
+                t * h,
+                p.slice("albert.pooler.weight"),
+                p.slice("albert.pooler.bias"),
+                bsz,
+                h,
+                h));
+    timed(
+        ws,
+        Profile.Op.ACTIVATION,
+        () -> Activations.tanhForward(ws.pooled, ws.pooled, (long) bsz * h));
 
     ws.clsIn.copyFrom(ws.pooled);
     dropout(ws.clsIn, ws.clsDropMask, (long) bsz * h, c.classifierDropoutProb(), rng);
@@ -98,46 +151,214 @@ public final class AlbertNetwork {
   }
 
   /** One post-LN transformer layer: hidden[a] → hidden[a + 1]. */
-  private static void layerForward(AlbertConfig c, FlatTensors p, String pre, Workspace ws, int a, SplittableRandom rng) {
+  private static void layerForward(
+      AlbertConfig c, FlatTensors p, String pre, Workspace ws, int a, SplittableRandom rng) {
     Workspace.LayerActivations l = ws.layer(a);
     int n = ws.batch * ws.seq, h = c.hiddenSize(), inter = c.intermediateSize();
     int heads = c.numAttentionHeads();
     Slice x = ws.hidden[a];
     // q, k, v: [N, H]
-    timed(ws, Profile.Op.LINEAR_FORWARD, () -> Linear.forward(l.q, x, p.slice(pre + "attention.query.weight"), p.slice(pre + "attention.query.bias"), n, h, h));
-    timed(ws, Profile.Op.LINEAR_FORWARD, () -> Linear.forward(l.k, x, p.slice(pre + "attention.key.weight"), p.slice(pre + "attention.key.bias"), n, h, h));
-    timed(ws, Profile.Op.LINEAR_FORWARD, () -> Linear.forward(l.v, x, p.slice(pre + "attention.value.weight"), p.slice(pre + "attention.value.bias"), n, h, h));
+    timed(
+        ws,
+        Profile.Op.LINEAR_FORWARD,
+        () ->
+            Linear.forward(
+                l.q,
+                x,
+                p.slice(pre + "attention.query.weight"),
+                p.slice(pre + "attention.query.bias"),
+                n,
+                h,
+                h));
+    timed(
+        ws,
+        Profile.Op.LINEAR_FORWARD,
+        () ->
+            Linear.forward(
+                l.k,
+                x,
+                p.slice(pre + "attention.key.weight"),
+                p.slice(pre + "attention.key.bias"),
+                n,
+                h,
+                h));
+    timed(
+        ws,
+        Profile.Op.LINEAR_FORWARD,
+        () ->
+            Linear.forward(
+                l.v,
+                x,
+                p.slice(pre + "attention.value.weight"),
+                p.slice(pre + "attention.value.bias"),
+                n,
+                h,
+                h));
     if (l.dropMask != null) {
       Dropout.fillMask(l.dropMask, l.dropMask.size(), c.attentionProbsDropoutProb(), rng);
     }
     // probs [B, heads, T, T]; ctx [N, H]
-    timed(ws, Profile.Op.ATTENTION_FORWARD, () -> Attention.forward(l.ctx, l.probs, l.dropped, l.dropMask, l.q, l.k, l.v, ws.maskAdd, ws.batch, ws.seq, heads, h / heads));
-    timed(ws, Profile.Op.LINEAR_FORWARD, () -> Linear.forward(l.proj, l.ctx, p.slice(pre + "attention.dense.weight"), p.slice(pre + "attention.dense.bias"), n, h, h));
+    timed(
+        ws,
+        Profile.Op.ATTENTION_FORWARD,
+        () ->
+            Attention.forward(
+                l.ctx,
+                l.probs,
+                l.dropped,
+                l.dropMask,
+                l.q,
+                l.k,
+                l.v,
+                ws.maskAdd,
+                ws.batch,
+                ws.seq,
+                heads,
+                h / heads));
+    timed(
+        ws,
+        Profile.Op.LINEAR_FORWARD,
+        () ->
+            Linear.forward(
+                l.proj,
+                l.ctx,
+                p.slice(pre + "attention.dense.weight"),
+                p.slice(pre + "attention.dense.bias"),
+                n,
+                h,
+                h));
     dropout(l.proj, l.projDropMask, (long) n * h, c.hiddenDropoutProb(), rng);
-    timed(ws, Profile.Op.RESIDUAL_AND_DROPOUT, () -> Elementwise.add(l.res1, x, l.proj, (long) n * h));
-    timed(ws, Profile.Op.LAYERNORM, () -> LayerNorm.forward(l.attnOut, l.mean1, l.rstd1, l.res1, p.slice(pre + "attention.LayerNorm.weight"),
-        p.slice(pre + "attention.LayerNorm.bias"), n, h, c.layerNormEps()));
+    timed(
+        ws,
+        Profile.Op.RESIDUAL_AND_DROPOUT,
+        () -> Elementwise.add(l.res1, x, l.proj, (long) n * h));
+    timed(
+        ws,
+        Profile.Op.LAYERNORM,
+        () ->
+            LayerNorm.forward(
+                l.attnOut,
+                l.mean1,
+                l.rstd1,
+                l.res1,
+                p.slice(pre + "attention.LayerNorm.weight"),
+                p.slice(pre + "attention.LayerNorm.bias"),
+                n,
+                h,
+                c.layerNormEps()));
     // FFN: [N, H] → [N, I] → [N, H], no dropout after it (as HF)
-    timed(ws, Profile.Op.LINEAR_FORWARD, () -> Linear.forward(l.ffnPre, l.attnOut, p.slice(pre + "ffn.weight"), p.slice(pre + "ffn.bias"), n, h, inter));
-    timed(ws, Profile.Op.ACTIVATION, () -> Activations.forward(c.activation(), l.ffnAct, l.ffnPre, (long) n * inter));
-    timed(ws, Profile.Op.LINEAR_FORWARD, () -> Linear.forward(l.res2, l.ffnAct, p.slice(pre + "ffn_output.weight"), p.slice(pre + "ffn_output.bias"), n, inter, h));
-    timed(ws, Profile.Op.RESIDUAL_AND_DROPOUT, () -> Elementwise.addInPlace(l.res2, l.attnOut, (long) n * h));
-    timed(ws, Profile.Op.LAYERNORM, () -> LayerNorm.forward(ws.hidden[a + 1], l.mean2, l.rstd2, l.res2, p.slice(pre + "full_layer_layer_norm.weight"),
-        p.slice(pre + "full_layer_layer_norm.bias"), n, h, c.layerNormEps()));
+    timed(
+        ws,
+        Profile.Op.LINEAR_FORWARD,
+        () ->
+            Linear.forward(
+                l.ffnPre,
+                l.attnOut,
+                p.slice(pre + "ffn.weight"),
+                p.slice(pre + "ffn.bias"),
+                n,
+                h,
+                inter));
+    timed(
+        ws,
+        Profile.Op.ACTIVATION,
+        () -> Activations.forward(c.activation(), l.ffnAct, l.ffnPre, (long) n * inter));
+    timed(
+        ws,
+        Profile.Op.LINEAR_FORWARD,
+        () ->
+            Linear.forward(
+                l.res2,
+                l.ffnAct,
+                p.slice(pre + "ffn_output.weight"),
+                p.slice(pre + "ffn_output.bias"),
+                n,
+                inter,
+                h));
+    timed(
+        ws,
+        Profile.Op.RESIDUAL_AND_DROPOUT,
+        () -> Elementwise.addInPlace(l.res2, l.attnOut, (long) n * h));
+    timed(
+        ws,
+        Profile.Op.LAYERNORM,
+        () ->
+            LayerNorm.forward(
+                ws.hidden[a + 1],
+                l.mean2,
+                l.rstd2,
+                l.res2,
+                p.slice(pre + "full_layer_layer_norm.weight"),
+                p.slice(pre + "full_layer_layer_norm.bias"),
+                n,
+                h,
+                c.layerNormEps()));
   }
 
-  private static Losses pretrainingHeadsForward(AlbertConfig c, FlatTensors p, Batch batch, Workspace ws) {
-    int bsz = ws.batch, n = bsz * ws.seq, e = c.embeddingSize(), h = c.hiddenSize(), v = c.vocabSize();
+  private static Losses pretrainingHeadsForward(
+      AlbertConfig c, FlatTensors p, Batch batch, Workspace ws) {
+    int bsz = ws.batch,
+        n = bsz * ws.seq,
+        e = c.embeddingSize(),
+        h = c.hiddenSize(),
+        v = c.vocabSize();
     Slice last = ws.hidden[ws.applications];
     // MLM head: dense H→E, activation, LayerNorm, decoder tied to word embeddings: [N, V]
-    timed(ws, Profile.Op.LINEAR_FORWARD, () -> Linear.forward(ws.mlmPre, last, p.slice("predictions.dense.weight"), p.slice("predictions.dense.bias"), n, h, e));
-    timed(ws, Profile.Op.ACTIVATION, () -> Activations.forward(c.activation(), ws.mlmAct, ws.mlmPre, (long) n * e));
-    timed(ws, Profile.Op.LAYERNORM, () -> LayerNorm.forward(ws.mlmOut, ws.mlmMean, ws.mlmRstd, ws.mlmAct, p.slice("predictions.LayerNorm.weight"),
-        p.slice("predictions.LayerNorm.bias"), n, e, c.layerNormEps()));
-    timed(ws, Profile.Op.MLM_DECODER_FORWARD, () -> Linear.forward(ws.mlmLogits, ws.mlmOut, p.slice(ParameterLayout.WORD_EMBEDDINGS), p.slice("predictions.bias"), n, e, v));
+    timed(
+        ws,
+        Profile.Op.LINEAR_FORWARD,
+        () ->
+            Linear.forward(
+                ws.mlmPre,
+                last,
+                p.slice("predictions.dense.weight"),
+                p.slice("predictions.dense.bias"),
+                n,
+                h,
+                e));
+    timed(
+        ws,
+        Profile.Op.ACTIVATION,
+        () -> Activations.forward(c.activation(), ws.mlmAct, ws.mlmPre, (long) n * e));
+    timed(
+        ws,
+        Profile.Op.LAYERNORM,
+        () ->
+            LayerNorm.forward(
+                ws.mlmOut,
+                ws.mlmMean,
+                ws.mlmRstd,
+                ws.mlmAct,
+                p.slice("predictions.LayerNorm.weight"),
+                p.slice("predictions.LayerNorm.bias"),
+                n,
+                e,
+                c.layerNormEps()));
+    timed(
+        ws,
+        Profile.Op.MLM_DECODER_FORWARD,
+        () ->
+            Linear.forward(
+                ws.mlmLogits,
+                ws.mlmOut,
+                p.slice(ParameterLayout.WORD_EMBEDDINGS),
+                p.slice("predictions.bias"),
+                n,
+                e,
+                v));
     // SOP: [B, 2]
-    timed(ws, Profile.Op.LINEAR_FORWARD, () -> Linear.forward(ws.headLogits, ws.clsIn, p.slice("sop_classifier.classifier.weight"),
-        p.slice("sop_classifier.classifier.bias"), bsz, h, 2));
+    timed(
+        ws,
+        Profile.Op.LINEAR_FORWARD,
+        () ->
+            Linear.forward(
+                ws.headLogits,
+                ws.clsIn,
+                p.slice("sop_classifier.classifier.weight"),
+                p.slice("sop_classifier.classifier.bias"),
+                bsz,
+                h,
+                2));
 
     double mlmSum = 0, sopSum = 0;
     long mlmCount = 0, sopCount = 0;
@@ -154,9 +375,21 @@ public final class AlbertNetwork {
     return new Losses(mlmSum, mlmCount, sopSum, sopCount, 0, 0);
   }
 
-  private static Losses classifierForward(AlbertConfig c, FlatTensors p, Batch batch, Workspace ws) {
+  private static Losses classifierForward(
+      AlbertConfig c, FlatTensors p, Batch batch, Workspace ws) {
     int bsz = ws.batch, h = c.hiddenSize(), k = c.numLabels();
-    timed(ws, Profile.Op.LINEAR_FORWARD, () -> Linear.forward(ws.headLogits, ws.clsIn, p.slice("classifier.weight"), p.slice("classifier.bias"), bsz, h, k));
+    timed(
+        ws,
+        Profile.Op.LINEAR_FORWARD,
+        () ->
+            Linear.forward(
+                ws.headLogits,
+                ws.clsIn,
+                p.slice("classifier.weight"),
+                p.slice("classifier.bias"),
+                bsz,
+                h,
+                k));
     if (k == 1 && batch.targets() != null) {
       double sum = 0;
       for (int b = 0; b < bsz; b++) {
@@ -166,18 +399,25 @@ public final class AlbertNetwork {
       return new Losses(0, 0, 0, 0, sum, bsz);
     }
     if (k > 1 && batch.labels() != null) {
-      return new Losses(0, 0, 0, 0, CrossEntropy.lossSum(ws.headLogits, batch.labels(), bsz, k),
+      return new Losses(
+          0,
+          0,
+          0,
+          0,
+          CrossEntropy.lossSum(ws.headLogits, batch.labels(), bsz, k),
           CrossEntropy.count(batch.labels(), bsz));
     }
     return Losses.NONE;
   }
 
   /**
-   * Adds to {@code grads} the gradient of scale.mlm·mlmSum + scale.sop·sopSum (+ scale.classification
-   * · clsSum) for the batch of the last {@link #forward} on this workspace. Shared layers accumulate
-   * over every application. Overwrites the workspace's logits with their gradients.
+   * Adds to {@code grads} the gradient of scale.mlm·mlmSum + scale.sop·sopSum (+
+   * scale.classification · clsSum) for the batch of the last {@link #forward} on this workspace.
+   * Shared layers accumulate over every application. Overwrites the workspace's logits with their
+   * gradients.
    */
-  public static void backward(AlbertModel model, Batch batch, Workspace ws, FlatTensors grads, LossScale scale) {
+  public static void backward(
+      AlbertModel model, Batch batch, Workspace ws, FlatTensors grads, LossScale scale) {
     if (!ws.training) {
       throw new IllegalStateException("backward needs a training workspace");
     }
@@ -196,7 +436,9 @@ public final class AlbertNetwork {
       int k = c.numLabels();
       if (k == 1 && batch.targets() != null) {
         for (int b = 0; b < bsz; b++) {
-          ws.headLogits.set(b, (float) (2 * (ws.headLogits.get(b) - batch.targets()[b]) * scale.classification()));
+          ws.headLogits.set(
+              b,
+              (float) (2 * (ws.headLogits.get(b) - batch.targets()[b]) * scale.classification()));
         }
       } else {
         headLogitGradient(ws.headLogits, batch.labels(), bsz, k, scale.classification());
@@ -207,30 +449,71 @@ public final class AlbertNetwork {
     Slice dMapped = layersBackward(c, p, grads, ws, dHidden);
 
     // E → H mapping, embedding dropout and LayerNorm, then the three tables
-    timed(ws, Profile.Op.LINEAR_BACKWARD, () -> Linear.backward(ws.dEmbA, false, grads.slice("albert.encoder.embedding_hidden_mapping_in.weight"),
-        grads.slice("albert.encoder.embedding_hidden_mapping_in.bias"), dMapped, ws.embOut,
-        p.slice("albert.encoder.embedding_hidden_mapping_in.weight"), n, e, h));
+    timed(
+        ws,
+        Profile.Op.LINEAR_BACKWARD,
+        () ->
+            Linear.backward(
+                ws.dEmbA,
+                false,
+                grads.slice("albert.encoder.embedding_hidden_mapping_in.weight"),
+                grads.slice("albert.encoder.embedding_hidden_mapping_in.bias"),
+                dMapped,
+                ws.embOut,
+                p.slice("albert.encoder.embedding_hidden_mapping_in.weight"),
+                n,
+                e,
+                h));
     if (ws.embDropMask != null) {
-      timed(ws, Profile.Op.RESIDUAL_AND_DROPOUT, () -> Elementwise.multiplyInPlace(ws.dEmbA, ws.embDropMask, (long) n * e));
+      timed(
+          ws,
+          Profile.Op.RESIDUAL_AND_DROPOUT,
+          () -> Elementwise.multiplyInPlace(ws.dEmbA, ws.embDropMask, (long) n * e));
     }
-    timed(ws, Profile.Op.LAYERNORM, () -> LayerNorm.backward(ws.dEmbB, grads.slice("albert.embeddings.LayerNorm.weight"),
-        grads.slice("albert.embeddings.LayerNorm.bias"), ws.dEmbA, ws.embSum,
-        p.slice("albert.embeddings.LayerNorm.weight"), ws.embMean, ws.embRstd, n, e, false));
-    timed(ws, Profile.Op.EMBEDDINGS, () -> Embeddings.backward(grads.slice("albert.embeddings.word_embeddings.weight"),
-        grads.slice("albert.embeddings.position_embeddings.weight"),
-        grads.slice("albert.embeddings.token_type_embeddings.weight"), ws.dEmbB,
-        batch.inputIds(), batch.tokenTypeIds(), c.padTokenId(), bsz, t, e));
+    timed(
+        ws,
+        Profile.Op.LAYERNORM,
+        () ->
+            LayerNorm.backward(
+                ws.dEmbB,
+                grads.slice("albert.embeddings.LayerNorm.weight"),
+                grads.slice("albert.embeddings.LayerNorm.bias"),
+                ws.dEmbA,
+                ws.embSum,
+                p.slice("albert.embeddings.LayerNorm.weight"),
+                ws.embMean,
+                ws.embRstd,
+                n,
+                e,
+                false));
+    timed(
+        ws,
+        Profile.Op.EMBEDDINGS,
+        () ->
+            Embeddings.backward(
+                grads.slice("albert.embeddings.word_embeddings.weight"),
+                grads.slice("albert.embeddings.position_embeddings.weight"),
+                grads.slice("albert.embeddings.token_type_embeddings.weight"),
+                ws.dEmbB,
+                batch.inputIds(),
+                batch.tokenTypeIds(),
+                c.padTokenId(),
+                bsz,
+                t,
+                e));
   }
 
   /** Runs every layer application backward from the last; returns the gradient of hidden[0]. */
-  private static Slice layersBackward(AlbertConfig c, FlatTensors p, FlatTensors grads, Workspace ws, Slice dLast) {
+  private static Slice layersBackward(
+      AlbertConfig c, FlatTensors p, FlatTensors grads, Workspace ws, Slice dLast) {
     Slice dHidden = dLast;
     Slice dOther = dLast == ws.dHiddenA ? ws.dHiddenB : ws.dHiddenA;
     for (int layer = c.numHiddenLayers() - 1; layer >= 0; layer--) {
       int group = c.groupOfLayer(layer);
       for (int inner = c.innerGroupNum() - 1; inner >= 0; inner--) {
         int a = layer * c.innerGroupNum() + inner;
-        layerBackward(c, p, grads, ParameterLayout.layerPrefix(group, inner), ws, a, dHidden, dOther);
+        layerBackward(
+            c, p, grads, ParameterLayout.layerPrefix(group, inner), ws, a, dHidden, dOther);
         Slice swap = dHidden;
         dHidden = dOther;
         dOther = swap;
@@ -239,7 +522,8 @@ public final class AlbertNetwork {
     return dHidden;
   }
 
-  private static void headLogitGradient(Slice logits, int[] labels, int rows, int classes, double scale) {
+  private static void headLogitGradient(
+      Slice logits, int[] labels, int rows, int classes, double scale) {
     if (labels == null) {
       Elementwise.zero(logits.sub(0, (long) rows * classes));
     } else {
@@ -249,71 +533,304 @@ public final class AlbertNetwork {
 
   /** MLM head backward; writes (not adds) the last hidden state's gradient into dHidden. */
   private static void pretrainingHeadsBackward(
-      AlbertConfig c, FlatTensors p, FlatTensors g, Batch batch, Workspace ws, LossScale scale, Slice dHidden) {
+      AlbertConfig c,
+      FlatTensors p,
+      FlatTensors g,
+      Batch batch,
+      Workspace ws,
+      LossScale scale,
+      Slice dHidden) {
     int n = ws.batch * ws.seq, e = c.embeddingSize(), h = c.hiddenSize(), v = c.vocabSize();
     if (batch.mlmLabels() == null) {
       Elementwise.zero(dHidden);
       return;
     }
-    timed(ws, Profile.Op.LOSS, () -> CrossEntropy.gradientInPlace(ws.mlmLogits, batch.mlmLabels(), n, v, (float) scale.mlm()));
+    timed(
+        ws,
+        Profile.Op.LOSS,
+        () ->
+            CrossEntropy.gradientInPlace(
+                ws.mlmLogits, batch.mlmLabels(), n, v, (float) scale.mlm()));
     // tied decoder: the word embeddings receive the decoder's gradient (pad row included)
-    timed(ws, Profile.Op.MLM_DECODER_BACKWARD, () -> Linear.backward(ws.dEmbA, false, g.slice(ParameterLayout.WORD_EMBEDDINGS),
-        g.slice("predictions.bias"), ws.mlmLogits, ws.mlmOut, p.slice(ParameterLayout.WORD_EMBEDDINGS), n, e, v));
-    timed(ws, Profile.Op.LAYERNORM, () -> LayerNorm.backward(ws.dEmbB, g.slice("predictions.LayerNorm.weight"), g.slice("predictions.LayerNorm.bias"),
-        ws.dEmbA, ws.mlmAct, p.slice("predictions.LayerNorm.weight"), ws.mlmMean, ws.mlmRstd, n, e, false));
-    timed(ws, Profile.Op.ACTIVATION, () -> Activations.backward(c.activation(), ws.dEmbB, ws.dEmbB, ws.mlmPre, (long) n * e));
-    timed(ws, Profile.Op.LINEAR_BACKWARD, () -> Linear.backward(dHidden, false, g.slice("predictions.dense.weight"), g.slice("predictions.dense.bias"),
-        ws.dEmbB, ws.hidden[ws.applications], p.slice("predictions.dense.weight"), n, h, e));
+    timed(
+        ws,
+        Profile.Op.MLM_DECODER_BACKWARD,
+        () ->
+            Linear.backward(
+                ws.dEmbA,
+                false,
+                g.slice(ParameterLayout.WORD_EMBEDDINGS),
+                g.slice("predictions.bias"),
+                ws.mlmLogits,
+                ws.mlmOut,
+                p.slice(ParameterLayout.WORD_EMBEDDINGS),
+                n,
+                e,
+                v));
+    timed(
+        ws,
+        Profile.Op.LAYERNORM,
+        () ->
+            LayerNorm.backward(
+                ws.dEmbB,
+                g.slice("predictions.LayerNorm.weight"),
+                g.slice("predictions.LayerNorm.bias"),
+                ws.dEmbA,
+                ws.mlmAct,
+                p.slice("predictions.LayerNorm.weight"),
+                ws.mlmMean,
+                ws.mlmRstd,
+                n,
+                e,
+                false));
+    timed(
+        ws,
+        Profile.Op.ACTIVATION,
+        () -> Activations.backward(c.activation(), ws.dEmbB, ws.dEmbB, ws.mlmPre, (long) n * e));
+    timed(
+        ws,
+        Profile.Op.LINEAR_BACKWARD,
+        () ->
+            Linear.backward(
+                dHidden,
+                false,
+                g.slice("predictions.dense.weight"),
+                g.slice("predictions.dense.bias"),
+                ws.dEmbB,
+                ws.hidden[ws.applications],
+                p.slice("predictions.dense.weight"),
+                n,
+                h,
+                e));
   }
 
-  /** Classifier on the (dropped-out) pooled output, tanh, pooler: adds into dHidden's first-token rows. */
+  /**
+   * Classifier on the (dropped-out) pooled output, tanh, pooler: adds into dHidden's first-token
+   * rows.
+   */
   private static void poolerAndClassifierBackward(
-      AlbertConfig c, FlatTensors p, FlatTensors g, Workspace ws, Slice dHidden, String classifier, int classes) {
+      AlbertConfig c,
+      FlatTensors p,
+      FlatTensors g,
+      Workspace ws,
+      Slice dHidden,
+      String classifier,
+      int classes) {
     int bsz = ws.batch, h = c.hiddenSize(), t = ws.seq;
-    timed(ws, Profile.Op.LINEAR_BACKWARD, () -> Linear.backward(ws.dCls, false, g.slice(classifier + ".weight"), g.slice(classifier + ".bias"),
-        ws.headLogits, ws.clsIn, p.slice(classifier + ".weight"), bsz, h, classes));
+    timed(
+        ws,
+        Profile.Op.LINEAR_BACKWARD,
+        () ->
+            Linear.backward(
+                ws.dCls,
+                false,
+                g.slice(classifier + ".weight"),
+                g.slice(classifier + ".bias"),
+                ws.headLogits,
+                ws.clsIn,
+                p.slice(classifier + ".weight"),
+                bsz,
+                h,
+                classes));
     if (ws.clsDropMask != null) {
-      timed(ws, Profile.Op.RESIDUAL_AND_DROPOUT, () -> Elementwise.multiplyInPlace(ws.dCls, ws.clsDropMask, (long) bsz * h));
+      timed(
+          ws,
+          Profile.Op.RESIDUAL_AND_DROPOUT,
+          () -> Elementwise.multiplyInPlace(ws.dCls, ws.clsDropMask, (long) bsz * h));
     }
-    timed(ws, Profile.Op.ACTIVATION, () -> Activations.tanhBackward(ws.dCls, ws.dCls, ws.pooled, (long) bsz * h));
-    timed(ws, Profile.Op.LINEAR_BACKWARD, () -> Linear.backward(dHidden, true, g.slice("albert.pooler.weight"), g.slice("albert.pooler.bias"),
-        ws.dCls, ws.hidden[ws.applications], t * h, p.slice("albert.pooler.weight"), bsz, h, h));
+    timed(
+        ws,
+        Profile.Op.ACTIVATION,
+        () -> Activations.tanhBackward(ws.dCls, ws.dCls, ws.pooled, (long) bsz * h));
+    timed(
+        ws,
+        Profile.Op.LINEAR_BACKWARD,
+        () ->
+            Linear.backward(
+                dHidden,
+                true,
+                g.slice("albert.pooler.weight"),
+                g.slice("albert.pooler.bias"),
+                ws.dCls,
+                ws.hidden[ws.applications],
+                t * h,
+                p.slice("albert.pooler.weight"),
+                bsz,
+                h,
+                h));
   }
 
   /** Backward of one layer application: dOut (grad of hidden[a + 1]) → dIn (grad of hidden[a]). */
   private static void layerBackward(
-      AlbertConfig c, FlatTensors p, FlatTensors g, String pre, Workspace ws, int a, Slice dOut, Slice dIn) {
+      AlbertConfig c,
+      FlatTensors p,
+      FlatTensors g,
+      String pre,
+      Workspace ws,
+      int a,
+      Slice dOut,
+      Slice dIn) {
     Workspace.LayerActivations l = ws.layer(a);
     int n = ws.batch * ws.seq, h = c.hiddenSize(), inter = c.intermediateSize();
     int heads = c.numAttentionHeads();
     long nh = (long) n * h;
     Slice x = ws.hidden[a];
     // full_layer_layer_norm: dRes = ∂/∂res2
-    timed(ws, Profile.Op.LAYERNORM, () -> LayerNorm.backward(ws.dRes, g.slice(pre + "full_layer_layer_norm.weight"), g.slice(pre + "full_layer_layer_norm.bias"),
-        dOut, l.res2, p.slice(pre + "full_layer_layer_norm.weight"), l.mean2, l.rstd2, n, h, false));
+    timed(
+        ws,
+        Profile.Op.LAYERNORM,
+        () ->
+            LayerNorm.backward(
+                ws.dRes,
+                g.slice(pre + "full_layer_layer_norm.weight"),
+                g.slice(pre + "full_layer_layer_norm.bias"),
+                dOut,
+                l.res2,
+                p.slice(pre + "full_layer_layer_norm.weight"),
+                l.mean2,
+                l.rstd2,
+                n,
+                h,
+                false));
     // res2 = ffn_output(act(ffn(attnOut))) + attnOut
-    timed(ws, Profile.Op.LINEAR_BACKWARD, () -> Linear.backward(ws.dFfn, false, g.slice(pre + "ffn_output.weight"), g.slice(pre + "ffn_output.bias"),
-        ws.dRes, l.ffnAct, p.slice(pre + "ffn_output.weight"), n, inter, h));
-    timed(ws, Profile.Op.ACTIVATION, () -> Activations.backward(c.activation(), ws.dFfn, ws.dFfn, l.ffnPre, (long) n * inter));
+    timed(
+        ws,
+        Profile.Op.LINEAR_BACKWARD,
+        () ->
+            Linear.backward(
+                ws.dFfn,
+                false,
+                g.slice(pre + "ffn_output.weight"),
+                g.slice(pre + "ffn_output.bias"),
+                ws.dRes,
+                l.ffnAct,
+                p.slice(pre + "ffn_output.weight"),
+                n,
+                inter,
+                h));
+    timed(
+        ws,
+        Profile.Op.ACTIVATION,
+        () -> Activations.backward(c.activation(), ws.dFfn, ws.dFfn, l.ffnPre, (long) n * inter));
     timed(ws, Profile.Op.RESIDUAL_AND_DROPOUT, () -> ws.dTmp.copyFrom(ws.dRes));
-    timed(ws, Profile.Op.LINEAR_BACKWARD, () -> Linear.backward(ws.dTmp, true, g.slice(pre + "ffn.weight"), g.slice(pre + "ffn.bias"),
-        ws.dFfn, l.attnOut, p.slice(pre + "ffn.weight"), n, h, inter));
+    timed(
+        ws,
+        Profile.Op.LINEAR_BACKWARD,
+        () ->
+            Linear.backward(
+                ws.dTmp,
+                true,
+                g.slice(pre + "ffn.weight"),
+                g.slice(pre + "ffn.bias"),
+                ws.dFfn,
+                l.attnOut,
+                p.slice(pre + "ffn.weight"),
+                n,
+                h,
+                inter));
     // attention LayerNorm: dRes = ∂/∂res1, res1 = x + dropout(dense(ctx))
-    timed(ws, Profile.Op.LAYERNORM, () -> LayerNorm.backward(ws.dRes, g.slice(pre + "attention.LayerNorm.weight"), g.slice(pre + "attention.LayerNorm.bias"),
-        ws.dTmp, l.res1, p.slice(pre + "attention.LayerNorm.weight"), l.mean1, l.rstd1, n, h, false));
+    timed(
+        ws,
+        Profile.Op.LAYERNORM,
+        () ->
+            LayerNorm.backward(
+                ws.dRes,
+                g.slice(pre + "attention.LayerNorm.weight"),
+                g.slice(pre + "attention.LayerNorm.bias"),
+                ws.dTmp,
+                l.res1,
+                p.slice(pre + "attention.LayerNorm.weight"),
+                l.mean1,
+                l.rstd1,
+                n,
+                h,
+                false));
     timed(ws, Profile.Op.RESIDUAL_AND_DROPOUT, () -> dIn.copyFrom(ws.dRes));
     if (l.projDropMask != null) {
-      timed(ws, Profile.Op.RESIDUAL_AND_DROPOUT, () -> Elementwise.multiplyInPlace(ws.dRes, l.projDropMask, nh));
+      timed(
+          ws,
+          Profile.Op.RESIDUAL_AND_DROPOUT,
+          () -> Elementwise.multiplyInPlace(ws.dRes, l.projDropMask, nh));
     }
-    timed(ws, Profile.Op.LINEAR_BACKWARD, () -> Linear.backward(ws.dCtx, false, g.slice(pre + "attention.dense.weight"), g.slice(pre + "attention.dense.bias"),
-        ws.dRes, l.ctx, p.slice(pre + "attention.dense.weight"), n, h, h));
-    timed(ws, Profile.Op.ATTENTION_BACKWARD, () -> Attention.backward(ws.dQ, ws.dK, ws.dV, ws.dCtx, l.probs, l.dropped, l.dropMask, l.q, l.k, l.v,
-        ws.dScores, ws.batch, ws.seq, heads, h / heads));
-    timed(ws, Profile.Op.LINEAR_BACKWARD, () -> Linear.backward(dIn, true, g.slice(pre + "attention.query.weight"), g.slice(pre + "attention.query.bias"),
-        ws.dQ, x, p.slice(pre + "attention.query.weight"), n, h, h));
-    timed(ws, Profile.Op.LINEAR_BACKWARD, () -> Linear.backward(dIn, true, g.slice(pre + "attention.key.weight"), g.slice(pre + "attention.key.bias"),
-        ws.dK, x, p.slice(pre + "attention.key.weight"), n, h, h));
-    timed(ws, Profile.Op.LINEAR_BACKWARD, () -> Linear.backward(dIn, true, g.slice(pre + "attention.value.weight"), g.slice(pre + "attention.value.bias"),
-        ws.dV, x, p.slice(pre + "attention.value.weight"), n, h, h));
+    timed(
+        ws,
+        Profile.Op.LINEAR_BACKWARD,
+        () ->
+            Linear.backward(
+                ws.dCtx,
+                false,
+                g.slice(pre + "attention.dense.weight"),
+                g.slice(pre + "attention.dense.bias"),
+                ws.dRes,
+                l.ctx,
+                p.slice(pre + "attention.dense.weight"),
+                n,
+                h,
+                h));
+    timed(
+        ws,
+        Profile.Op.ATTENTION_BACKWARD,
+        () ->
+            Attention.backward(
+                ws.dQ,
+                ws.dK,
+                ws.dV,
+                ws.dCtx,
+                l.probs,
+                l.dropped,
+                l.dropMask,
+                l.q,
+                l.k,
+                l.v,
+                ws.dScores,
+                ws.batch,
+                ws.seq,
+                heads,
+                h / heads));
+    timed(
+        ws,
+        Profile.Op.LINEAR_BACKWARD,
+        () ->
+            Linear.backward(
+                dIn,
+                true,
+                g.slice(pre + "attention.query.weight"),
+                g.slice(pre + "attention.query.bias"),
+                ws.dQ,
+                x,
+                p.slice(pre + "attention.query.weight"),
+                n,
+                h,
+                h));
+    timed(
+        ws,
+        Profile.Op.LINEAR_BACKWARD,
+        () ->
+            Linear.backward(
+                dIn,
+                true,
+                g.slice(pre + "attention.key.weight"),
+                g.slice(pre + "attention.key.bias"),
+                ws.dK,
+                x,
+                p.slice(pre + "attention.key.weight"),
+                n,
+                h,
+                h));
+    timed(
+        ws,
+        Profile.Op.LINEAR_BACKWARD,
+        () ->
+            Linear.backward(
+                dIn,
+                true,
+                g.slice(pre + "attention.value.weight"),
+                g.slice(pre + "attention.value.bias"),
+                ws.dV,
+                x,
+                p.slice(pre + "attention.value.weight"),
+                n,
+                h,
+                h));
   }
 }

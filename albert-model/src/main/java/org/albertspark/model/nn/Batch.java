@@ -10,13 +10,21 @@ import org.albertspark.model.config.AlbertConfig;
  * classification.
  */
 public record Batch(
-    int batchSize, int seqLength, int[] inputIds, int[] tokenTypeIds, int[] attentionMask,
-    int[] mlmLabels, int[] sopLabels, int[] labels, float[] targets) {
+    int batchSize,
+    int seqLength,
+    int[] inputIds,
+    int[] tokenTypeIds,
+    int[] attentionMask,
+    int[] mlmLabels,
+    int[] sopLabels,
+    int[] labels,
+    float[] targets) {
 
   public Batch {
     Objects.requireNonNull(inputIds, "inputIds");
     if (batchSize <= 0 || seqLength <= 0) {
-      throw new IllegalArgumentException("batch " + batchSize + " x seq " + seqLength + " is empty");
+      throw new IllegalArgumentException(
+          "batch " + batchSize + " x seq " + seqLength + " is empty");
     }
     int n = batchSize * seqLength;
     requireLength("input_ids", inputIds, n);
@@ -39,13 +47,16 @@ public record Batch(
       requireLength("labels", labels, batchSize);
     }
     if (targets != null && targets.length != batchSize) {
-      throw new IllegalArgumentException("targets has " + targets.length + " values, expected " + batchSize);
+      throw new IllegalArgumentException(
+          "targets has " + targets.length + " values, expected " + batchSize);
     }
   }
 
   /** Inputs only (no labels). */
-  public static Batch ofInputs(int batchSize, int seqLength, int[] inputIds, int[] tokenTypeIds, int[] attentionMask) {
-    return new Batch(batchSize, seqLength, inputIds, tokenTypeIds, attentionMask, null, null, null, null);
+  public static Batch ofInputs(
+      int batchSize, int seqLength, int[] inputIds, int[] tokenTypeIds, int[] attentionMask) {
+    return new Batch(
+        batchSize, seqLength, inputIds, tokenTypeIds, attentionMask, null, null, null, null);
   }
 
   private static void requireLength(String name, int[] a, int n) {
@@ -54,11 +65,16 @@ public record Batch(
     }
   }
 
-  /** Checks every id against the model's tables; IllegalArgumentException naming the first bad one. */
+  /**
+   * Checks every id against the model's tables; IllegalArgumentException naming the first bad one.
+   */
   public void validate(AlbertConfig config) {
     if (seqLength > config.maxPositionEmbeddings()) {
-      throw new IllegalArgumentException("sequence length " + seqLength
-          + " exceeds max_position_embeddings " + config.maxPositionEmbeddings());
+      throw new IllegalArgumentException(
+          "sequence length "
+              + seqLength
+              + " exceeds max_position_embeddings "
+              + config.maxPositionEmbeddings());
     }
     for (int i = 0; i < inputIds.length; i++) {
       check("input_ids", i, inputIds[i], 0, config.vocabSize());

@@ -4,7 +4,8 @@ package org.albertspark.model.nn;
  * Loss sums and the number of terms in each: a data-parallel step adds these over workers and
  * divides by the global counts, which is exactly the single-machine mean.
  */
-public record Losses(double mlmSum, long mlmCount, double sopSum, long sopCount, double clsSum, long clsCount) {
+public record Losses(
+    double mlmSum, long mlmCount, double sopSum, long sopCount, double clsSum, long clsCount) {
 
   public static final Losses NONE = new Losses(0, 0, 0, 0, 0, 0);
 
@@ -28,7 +29,12 @@ public record Losses(double mlmSum, long mlmCount, double sopSum, long sopCount,
   }
 
   public Losses plus(Losses o) {
-    return new Losses(mlmSum + o.mlmSum, mlmCount + o.mlmCount, sopSum + o.sopSum,
-        sopCount + o.sopCount, clsSum + o.clsSum, clsCount + o.clsCount);
+    return new Losses(
+        mlmSum + o.mlmSum,
+        mlmCount + o.mlmCount,
+        sopSum + o.sopSum,
+        sopCount + o.sopCount,
+        clsSum + o.clsSum,
+        clsCount + o.clsCount);
   }
 }

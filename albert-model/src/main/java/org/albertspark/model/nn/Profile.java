@@ -3,13 +3,26 @@ package org.albertspark.model.nn;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** Wall time per kind of operation over the passes that ran with it enabled (the benchmark's breakdown). */
+/**
+ * Wall time per kind of operation over the passes that ran with it enabled (the benchmark's
+ * breakdown).
+ */
 public final class Profile {
 
   /** Kinds of operation, as the benchmark reports them. */
   public enum Op {
-    LINEAR_FORWARD, LINEAR_BACKWARD, ATTENTION_FORWARD, ATTENTION_BACKWARD, LAYERNORM, ACTIVATION,
-    RESIDUAL_AND_DROPOUT, EMBEDDINGS, MLM_DECODER_FORWARD, MLM_DECODER_BACKWARD, LOSS, OPTIMIZER
+    LINEAR_FORWARD,
+    LINEAR_BACKWARD,
+    ATTENTION_FORWARD,
+    ATTENTION_BACKWARD,
+    LAYERNORM,
+    ACTIVATION,
+    RESIDUAL_AND_DROPOUT,
+    EMBEDDINGS,
+    MLM_DECODER_FORWARD,
+    MLM_DECODER_BACKWARD,
+    LOSS,
+    OPTIMIZER
   }
 
   private final Map<Op, Long> nanos = new EnumMap<>(Op.class);

@@ -31,8 +31,11 @@ public final class Workspace {
   final Slice embOut; // [N, E] LayerNorm output (after dropout)
   final Slice embDropMask; // [N, E] or null
 
-  /** hidden[a] is the input of layer application a; hidden[A] the last hidden state. [N, H] each. */
+  /**
+   * hidden[a] is the input of layer application a; hidden[A] the last hidden state. [N, H] each.
+   */
   final Slice[] hidden;
+
   final LayerActivations[] layers; // [A] when training, else one shared
 
   // pooler and heads
@@ -55,7 +58,8 @@ public final class Workspace {
     final Slice q, k, v, ctx, proj, res1, mean1, rstd1, attnOut, ffnPre, ffnAct, res2, mean2, rstd2;
     final Slice probs, dropped, dropMask, projDropMask;
 
-    LayerActivations(int n, int h, int inter, long scores, boolean attnDropout, boolean hiddenDropout) {
+    LayerActivations(
+        int n, int h, int inter, long scores, boolean attnDropout, boolean hiddenDropout) {
       q = alloc((long) n * h);
       k = alloc((long) n * h);
       v = alloc((long) n * h);
@@ -88,10 +92,12 @@ public final class Workspace {
   }
 
   /**
-   * @param training keep every layer's activations and gradient scratch for {@link AlbertNetwork#backward}
+   * @param training keep every layer's activations and gradient scratch for {@link
+   *     AlbertNetwork#backward}
    * @param dropout apply the config's dropout probabilities (training mode); false = eval mode
    */
-  public Workspace(AlbertConfig config, Head head, int batch, int seq, boolean training, boolean dropout) {
+  public Workspace(
+      AlbertConfig config, Head head, int batch, int seq, boolean training, boolean dropout) {
     if (batch <= 0 || seq <= 0) {
       throw new IllegalArgumentException("batch " + batch + " x seq " + seq + " is empty");
     }
@@ -161,7 +167,9 @@ public final class Workspace {
     return layers[training ? application : 0];
   }
 
-  /** Attaches a profile that every later pass on this workspace adds its timings to (null detaches). */
+  /**
+   * Attaches a profile that every later pass on this workspace adds its timings to (null detaches).
+   */
   public void attachProfile(Profile p) {
     this.profile = p;
   }
@@ -180,7 +188,10 @@ public final class Workspace {
 
   /** True when this workspace fits a batch of this shape. */
   public boolean fits(AlbertConfig config, Head head, int batch, int seq, boolean training) {
-    return this.config.equals(config) && this.head == head && this.batch == batch && this.seq == seq
+    return this.config.equals(config)
+        && this.head == head
+        && this.batch == batch
+        && this.seq == seq
         && this.training == training;
   }
 
@@ -209,7 +220,10 @@ public final class Workspace {
     return mlmLogits;
   }
 
-  /** [B, 2] sentence-order logits, or [B, num_labels] classification logits; overwritten by backward. */
+  /**
+   * [B, 2] sentence-order logits, or [B, num_labels] classification logits; overwritten by
+   * backward.
+   */
   public Slice headLogits() {
     return headLogits;
   }

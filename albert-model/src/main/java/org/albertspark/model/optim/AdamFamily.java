@@ -17,13 +17,17 @@ abstract class AdamFamily implements Optimizer {
 
   protected final ParameterLayout layout;
   protected final OptimizerConfig config;
+
   /** Entries of the layout, indexed; iterated with an index so a step allocates no iterator. */
   protected final List<ParameterLayout.Entry> entries;
+
   /** decays[i]: weight decay applies to entries.get(i) (false everywhere when the rate is 0). */
   protected final boolean[] decays;
+
   protected final FlatTensors m;
   protected final FlatTensors v;
   protected long steps;
+
   /** The config's settings as the float kernels take them: b1, 1 - b1, b2, 1 - b2 and epsilon. */
   protected final float b1, c1, b2, c2, eps;
 
@@ -44,7 +48,10 @@ abstract class AdamFamily implements Optimizer {
     this.eps = (float) config.epsilon();
   }
 
-  /** Tensor {@code index}'s weight decay rate as a float: the config's, or 0 where it does not apply. */
+  /**
+   * Tensor {@code index}'s weight decay rate as a float: the config's, or 0 where it does not
+   * apply.
+   */
   protected final float decayRate(int index) {
     return decays[index] ? (float) config.weightDecay() : 0f;
   }
@@ -84,7 +91,14 @@ abstract class AdamFamily implements Optimizer {
    * endian; byte b holds float b / 4). {@link #steps} already counts this step.
    */
   protected abstract void update(
-      int index, ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int to, double lr);
+      int index,
+      ByteBuffer p,
+      ByteBuffer g,
+      ByteBuffer m,
+      ByteBuffer v,
+      int from,
+      int to,
+      double lr);
 
   private void requireCompatible(FlatTensors t, String what) {
     Objects.requireNonNull(t, what);
@@ -92,9 +106,16 @@ abstract class AdamFamily implements Optimizer {
     if (other != layout
         && (other.totalSize() != layout.totalSize() || other.entries().size() != entries.size())) {
       throw new IllegalArgumentException(
-          what + " do not have the optimizer's layout (" + other.totalSize() + " floats in "
-              + other.entries().size() + " tensors, expected " + layout.totalSize() + " in "
-              + entries.size() + ")");
+          what
+              + " do not have the optimizer's layout ("
+              + other.totalSize()
+              + " floats in "
+              + other.entries().size()
+              + " tensors, expected "
+              + layout.totalSize()
+              + " in "
+              + entries.size()
+              + ")");
     }
   }
 
@@ -124,7 +145,11 @@ abstract class AdamFamily implements Optimizer {
       FlatTensors src = state.get(e.getKey());
       if (src.layout().totalSize() != layout.totalSize()) {
         throw new IllegalArgumentException(
-            "state '" + e.getKey() + "' has " + src.layout().totalSize() + " floats, expected "
+            "state '"
+                + e.getKey()
+                + "' has "
+                + src.layout().totalSize()
+                + " floats, expected "
                 + layout.totalSize());
       }
     }

@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import org.albertspark.model.params.ParameterLayout;
 
 /**
- * torch.optim.AdamW (the default single-tensor path, amsgrad off), per element, in one pass, with
- * t = {@link #stepCount()} after this step's increment:
+ * torch.optim.AdamW (the default single-tensor path, amsgrad off), per element, in one pass, with t
+ * = {@link #stepCount()} after this step's increment:
  *
  * <pre>
  *   p *= 1 - lr · wd                                   (decoupled decay, first, on the old p)
@@ -31,7 +31,14 @@ public final class AdamW extends AdamFamily {
 
   @Override
   protected void update(
-      int index, ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int to, double lr) {
+      int index,
+      ByteBuffer p,
+      ByteBuffer g,
+      ByteBuffer m,
+      ByteBuffer v,
+      int from,
+      int to,
+      double lr) {
     final double t = steps;
     final double bc1 = 1 - Math.pow(config.beta1(), t);
     final double bc2 = 1 - Math.pow(config.beta2(), t);

@@ -26,7 +26,14 @@ public final class AlbertAdamWeightDecay extends AdamFamily {
 
   @Override
   protected void update(
-      int index, ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int to, double lr) {
+      int index,
+      ByteBuffer p,
+      ByteBuffer g,
+      ByteBuffer m,
+      ByteBuffer v,
+      int from,
+      int to,
+      double lr) {
     final float wd = decayRate(index);
     OptimKernels.albertAdam(p, g, m, v, from, to, b1, c1, b2, c2, eps, wd, (float) lr);
   }

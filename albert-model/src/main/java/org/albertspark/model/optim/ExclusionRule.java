@@ -6,9 +6,9 @@ import java.util.regex.Pattern;
 /**
  * Which tensors an optimizer leaves out of weight decay (and, for LAMB, of the trust ratio), by
  * name. Semantics of google-research/albert's {@code _do_use_weight_decay}: a tensor is excluded
- * when any pattern matches <em>anywhere</em> in its name ({@code re.search}, here
- * {@link java.util.regex.Matcher#find()}), so {@code "bias"} excludes {@code predictions.bias} and
- * every {@code *.bias}, and {@code "LayerNorm"} excludes both the weight and the bias of a LayerNorm.
+ * when any pattern matches <em>anywhere</em> in its name ({@code re.search}, here {@link
+ * java.util.regex.Matcher#find()}), so {@code "bias"} excludes {@code predictions.bias} and every
+ * {@code *.bias}, and {@code "LayerNorm"} excludes both the weight and the bias of a LayerNorm.
  */
 public record ExclusionRule(List<String> patterns) {
 
@@ -29,7 +29,9 @@ public record ExclusionRule(List<String> patterns) {
     return new ExclusionRule(List.of(patterns));
   }
 
-  /** True when some pattern is found in {@code name}. Not for per-element use: compiles patterns. */
+  /**
+   * True when some pattern is found in {@code name}. Not for per-element use: compiles patterns.
+   */
   public boolean excludes(String name) {
     for (String p : patterns) {
       if (Pattern.compile(p).matcher(name).find()) {

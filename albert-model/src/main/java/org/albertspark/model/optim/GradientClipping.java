@@ -14,15 +14,16 @@ public final class GradientClipping {
    */
   public static double globalNorm(FlatTensors grads) {
     return Math.sqrt(
-        OptimKernels.sumSquares(grads.memory().bytes(), 0, Math.toIntExact(grads.layout().totalSize() << 2)));
+        OptimKernels.sumSquares(
+            grads.memory().bytes(), 0, Math.toIntExact(grads.layout().totalSize() << 2)));
   }
 
   /**
    * Scales {@code grads} in place by {@code maxNorm / max(globalNorm, maxNorm)} and returns the
-   * global norm before clipping. A gradient whose norm is at most {@code maxNorm} is left exactly as
-   * it is. If the norm is not finite (an inf or NaN somewhere) the gradients are left untouched and
-   * the non-finite norm is returned, so the caller can skip the step; TF would instead turn every
-   * gradient into NaN.
+   * global norm before clipping. A gradient whose norm is at most {@code maxNorm} is left exactly
+   * as it is. If the norm is not finite (an inf or NaN somewhere) the gradients are left untouched
+   * and the non-finite norm is returned, so the caller can skip the step; TF would instead turn
+   * every gradient into NaN.
    */
   public static double clipByGlobalNorm(FlatTensors grads, double maxNorm) {
     if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) {

@@ -24,7 +24,9 @@ public final class Lamb extends AdamFamily {
 
   /** adapts[i]: the trust ratio applies to entries.get(i). */
   private final boolean[] adapts;
+
   private final ExclusionRule adaptationExclusion;
+
   /** Scratch for the two squared norms of a tensor (allocated once). */
   private final double[] norms2 = new double[2];
 
@@ -58,7 +60,14 @@ public final class Lamb extends AdamFamily {
 
   @Override
   protected void update(
-      int index, ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int to, double lr) {
+      int index,
+      ByteBuffer p,
+      ByteBuffer g,
+      ByteBuffer m,
+      ByteBuffer v,
+      int from,
+      int to,
+      double lr) {
     final float wd = decayRate(index);
     if (!adapts[index]) {
       // No trust ratio: one fused pass.

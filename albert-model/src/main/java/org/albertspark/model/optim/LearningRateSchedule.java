@@ -33,7 +33,8 @@ public record LearningRateSchedule(
 
   public LearningRateSchedule {
     if (!Double.isFinite(initialLearningRate) || initialLearningRate < 0) {
-      throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + initialLearningRate);
+      throw new IllegalArgumentException(
+          "learning rate must be finite and >= 0, got " + initialLearningRate);
     }
     if (numTrainSteps <= 0) {
       throw new IllegalArgumentException("num_train_steps must be > 0, got " + numTrainSteps);
@@ -42,7 +43,8 @@ public record LearningRateSchedule(
       throw new IllegalArgumentException("num_warmup_steps must be >= 0, got " + numWarmupSteps);
     }
     if (!Double.isFinite(endLearningRate) || endLearningRate < 0) {
-      throw new IllegalArgumentException("end learning rate must be finite and >= 0, got " + endLearningRate);
+      throw new IllegalArgumentException(
+          "end learning rate must be finite and >= 0, got " + endLearningRate);
     }
     if (!(power > 0) || Double.isInfinite(power)) {
       throw new IllegalArgumentException("power must be finite and > 0, got " + power);
@@ -53,8 +55,10 @@ public record LearningRateSchedule(
   }
 
   /** ALBERT's defaults: linear decay to 0 over {@code numTrainSteps}, warmup from step 0. */
-  public static LearningRateSchedule albert(double initialLearningRate, long numTrainSteps, long numWarmupSteps) {
-    return new LearningRateSchedule(initialLearningRate, numTrainSteps, numWarmupSteps, 0.0, 1.0, 0);
+  public static LearningRateSchedule albert(
+      double initialLearningRate, long numTrainSteps, long numWarmupSteps) {
+    return new LearningRateSchedule(
+        initialLearningRate, numTrainSteps, numWarmupSteps, 0.0, 1.0, 0);
   }
 
   /** The rate for the update at global step {@code step} (0-based). */

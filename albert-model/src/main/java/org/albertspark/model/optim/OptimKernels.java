@@ -5,12 +5,12 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import org.albertspark.model.kernels.VecMath;
 import jdk.incubator.vector.VectorSpecies;
+import org.albertspark.model.kernels.VecMath;
 
 /**
- * The element loops of the optimizers and of clipping, over byte ranges [from, to) of
- * little-endian float buffers. Vectorized with jdk.incubator.vector (measured several times faster than the
+ * The element loops of the optimizers and of clipping, over byte ranges [from, to) of little-endian
+ * float buffers. Vectorized with jdk.incubator.vector (measured several times faster than the
  * scalar loop at ALBERT-base size on this machine); the vector body uses only correctly rounded
  * lanewise ops (no FMA) in the same order as the scalar tail, so every element gets the same float
  * result whichever path computes it.
@@ -23,6 +23,7 @@ final class OptimKernels {
   private static final int VBYTES = S.vectorByteSize();
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+
   /** Float vector S widens to this many double vectors. */
   private static final int PARTS = S.length() / D.length();
 
@@ -40,11 +41,22 @@ final class OptimKernels {
   }
 
   /**
-   * ALBERT's Adam step without trust ratio: m, v updated; u = m / (sqrt(v) + eps) + wd·p;
-   * p -= s·u.
+   * ALBERT's Adam step without trust ratio: m, v updated; u = m / (sqrt(v) + eps) + wd·p; p -= s·u.
    */
-  static void albertAdam(ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int to,
-      float b1, float c1, float b2, float c2, float eps, float wd, float s) {
+  static void albertAdam(
+      ByteBuffer p,
+      ByteBuffer g,
+      ByteBuffer m,
+      ByteBuffer v,
+      int from,
+      int to,
+      float b1,
+      float c1,
+      float b2,
+      float c2,
+      float eps,
+      float wd,
+      float s) {
     int b = from;
     for (int end = to - VBYTES; b <= end; b += VBYTES) {
       FloatVector gi = load(g, b);
@@ -72,20 +84,32 @@ final class OptimKernels {
    * LAMB's first pass: m, v updated, p untouched; {@code norms2[0]} = sum of p², {@code norms2[1]}
    * = sum of u² with u = m / (sqrt(v) + eps) + wd·p, both in double.
    */
-  static void lambMomentsAndNorms(ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v,
-      int from, int to, float b1, float c1, float b2, float c2, float eps, float wd, double[] norms2) {
+  static void lambMomentsAndNorms(
+      ByteBuffer p,
+      ByteBuffer g,
+      ByteBuffer m,
+      ByteBuffer v,
+      int from,
+      int to,
+      float b1,
+      float c1,
+      float b2,
+      float c2,
+      float eps,
+      float wd,
+      double[] norms2) {
     DoubleVector pAcc = DoubleVector.zero(D), uAcc = DoubleVector.zero(D);
     int b = from;
     for (int end = to - VBYTES; b <= end; b += VBYTES) {
-        FloatVector gi = load(g, b);
-        FloatVector mi = load(m, b).mul(b1).add(gi.mul(c1));
-        FloatVector vi = load(v, b).mul(b2).add(gi.mul(gi).mul(c2));
-        mi.intoByteBuffer(m, b, LE);
-        vi.intoByteBuffer(v, b, LE);
-        FloatVector pi = load(p, b);
-        FloatVector u = mi.div(vi.sqrt().add(eps)).add(pi.mul(wd));
-        pAcc = addSquares(pAcc, pi);
-        uAcc = addSquares(uAcc, u);
+      FloatVector gi = load(g, b);
+      FloatVector mi = load(m, b).mul(b1).add(gi.mul(c1));
+      FloatVector vi = load(v, b).mul(b2).add(gi.mul(gi).mul(c2));
+      mi.intoByteBuffer(m, b, LE);
+      vi.intoByteBuffer(v, b, LE);
+      FloatVector pi = load(p, b);
+      FloatVector u = mi.div(vi.sqrt().add(eps)).add(pi.mul(wd));
+      pAcc = addSquares(pAcc, pi);
+      uAcc = addSquares(uAcc, u);
     }
     double pn = VecMath.sum(pAcc), un = VecMath.sum(uAcc);
     for (; b < to; b += 4) {
@@ -104,8 +128,8 @@ final class OptimKernels {
   }
 
   /** LAMB's second pass: u recomputed from the updated m, v and the old p; p -= s·u. */
-  static void lambApply(ByteBuffer p, ByteBuffer m, ByteBuffer v, int from, int to,
-      float eps, float wd, float s) {
+  static void lambApply(
+      ByteBuffer p, ByteBuffer m, ByteBuffer v, int from, int to, float eps, float wd, float s) {
     int b = from;
     for (int end = to - VBYTES; b <= end; b += VBYTES) {
       FloatVector pi = load(p, b);
@@ -120,11 +144,23 @@ final class OptimKernels {
   }
 
   /**
-   * torch AdamW: p *= decay; m = lerp(m, g, w1) (torch's two-sided form); v = b2 v + c2 g²;
-   * p += negStep · m / (sqrt(v) / bc2Sqrt + eps).
+   * torch AdamW: p *= decay; m = lerp(m, g, w1) (torch's two-sided form); v = b2 v + c2 g²; p +=
+   * negStep · m / (sqrt(v) / bc2Sqrt + eps).
    */
-  static void torchAdamW(ByteBuffer p, ByteBuffer g, ByteBuffer m, ByteBuffer v, int from, int to,
-      float decay, float w1, float b2, float c2, float bc2Sqrt, float eps, float negStep) {
+  static void torchAdamW(
+      ByteBuffer p,
+      ByteBuffer g,
+      ByteBuffer m,
+      ByteBuffer v,
+      int from,
+      int to,
+      float decay,
+      float w1,
+      float b2,
+      float c2,
+      float bc2Sqrt,
+      float eps,
+      float negStep) {
     final boolean lerpLow = w1 < 0.5f;
     final float w1c = 1 - w1;
     int b = from;

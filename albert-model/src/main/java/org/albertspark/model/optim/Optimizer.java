@@ -44,10 +44,12 @@ public interface Optimizer {
   static Optimizer create(String name, ParameterLayout layout, OptimizerConfig config) {
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "lamb" -> new Lamb(layout, config);
-      case "albert_adamw", "adamw", "adam_weight_decay" -> new AlbertAdamWeightDecay(layout, config);
+      case "albert_adamw", "adamw", "adam_weight_decay" ->
+          new AlbertAdamWeightDecay(layout, config);
       case "torch_adamw" -> new AdamW(layout, config);
-      default -> throw new IllegalArgumentException(
-          "unknown optimizer '" + name + "' (expected lamb, albert_adamw or torch_adamw)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown optimizer '" + name + "' (expected lamb, albert_adamw or torch_adamw)");
     };
   }
 }

@@ -3,8 +3,8 @@ package org.albertspark.model.optim;
 import java.util.Objects;
 
 /**
- * Hyperparameters of the Adam-family optimizers (the learning rate is passed to every step, from
- * a {@link LearningRateSchedule}).
+ * Hyperparameters of the Adam-family optimizers (the learning rate is passed to every step, from a
+ * {@link LearningRateSchedule}).
  *
  * @param beta1 first-moment decay
  * @param beta2 second-moment decay
@@ -27,13 +27,14 @@ public record OptimizerConfig(
       throw new IllegalArgumentException("epsilon must be finite and >= 0, got " + epsilon);
     }
     if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-      throw new IllegalArgumentException("weight decay must be finite and >= 0, got " + weightDecay);
+      throw new IllegalArgumentException(
+          "weight decay must be finite and >= 0, got " + weightDecay);
     }
   }
 
   /**
-   * ALBERT's settings for both LAMB and AdamWeightDecay (optimization.py create_optimizer):
-   * betas 0.9/0.999, epsilon 1e-6, weight decay 0.01, LayerNorm/layer_norm/bias excluded.
+   * ALBERT's settings for both LAMB and AdamWeightDecay (optimization.py create_optimizer): betas
+   * 0.9/0.999, epsilon 1e-6, weight decay 0.01, LayerNorm/layer_norm/bias excluded.
    */
   public static OptimizerConfig albert() {
     return new OptimizerConfig(0.9, 0.999, 1e-6, 0.01, ExclusionRule.ALBERT);

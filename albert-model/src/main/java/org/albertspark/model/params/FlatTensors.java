@@ -51,7 +51,10 @@ public final class FlatTensors {
     for (int i = 0; i < shape.length; i++) {
       shape[i] = e.shape()[i];
     }
-    return memory.array().get(NDArrayIndex.interval(e.offset(), e.offset() + e.size())).reshape('c', shape);
+    return memory
+        .array()
+        .get(NDArrayIndex.interval(e.offset(), e.offset() + e.size()))
+        .reshape('c', shape);
   }
 
   public float[] toArray(String name) {

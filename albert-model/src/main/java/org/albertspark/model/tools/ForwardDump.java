@@ -33,26 +33,42 @@ public final class ForwardDump {
   /**
    * Reads the batch: input_ids [B, T]; token_type_ids, attention_mask and labels optional. Integer
    * tensors of any width are accepted, and so are floating-point ones holding whole numbers (masks
-   * are often saved as F32); a fractional value is an error, never silently ignored. A float
-   * {@code labels} tensor of a one-label classifier is the regression target.
+   * are often saved as F32); a fractional value is an error, never silently ignored. A float {@code
+   * labels} tensor of a one-label classifier is the regression target.
    */
-  public static Batch readBatch(SafeTensorsFile inputs, Head head, int numLabels) throws IOException {
+  public static Batch readBatch(SafeTensorsFile inputs, Head head, int numLabels)
+      throws IOException {
     if (!inputs.contains("input_ids")) {
       throw new IllegalArgumentException(inputs.label() + " has no input_ids tensor");
     }
     long[] shape = inputs.info("input_ids").shape();
     if (shape.length != 2) {
-      throw new IllegalArgumentException("input_ids must be [batch, seq], got " + java.util.Arrays.toString(shape));
+      throw new IllegalArgumentException(
+          "input_ids must be [batch, seq], got " + java.util.Arrays.toString(shape));
     }
     int bsz = Math.toIntExact(shape[0]), t = Math.toIntExact(shape[1]);
     if (head == Head.PRETRAINING) {
-      return new Batch(bsz, t, ints(inputs, "input_ids"), optional(inputs, "token_type_ids"),
-          optional(inputs, "attention_mask"), optional(inputs, "mlm_labels"), optional(inputs, "sop_labels"),
-          null, null);
+      return new Batch(
+          bsz,
+          t,
+          ints(inputs, "input_ids"),
+          optional(inputs, "token_type_ids"),
+          optional(inputs, "attention_mask"),
+          optional(inputs, "mlm_labels"),
+          optional(inputs, "sop_labels"),
+          null,
+          null);
     }
     boolean regression = numLabels == 1 && inputs.contains("labels");
-    return new Batch(bsz, t, ints(inputs, "input_ids"), optional(inputs, "token_type_ids"),
-        optional(inputs, "attention_mask"), null, null, regression ? null : optional(inputs, "labels"),
+    return new Batch(
+        bsz,
+        t,
+        ints(inputs, "input_ids"),
+        optional(inputs, "token_type_ids"),
+        optional(inputs, "attention_mask"),
+        null,
+        null,
+        regression ? null : optional(inputs, "labels"),
         regression ? inputs.floats("labels") : null);
   }
 
@@ -66,7 +82,8 @@ public final class ForwardDump {
       float[] values = f.floats(name);
       for (int i = 0; i < values.length; i++) {
         if (values[i] != Math.rint(values[i]) || Math.abs(values[i]) > 1 << 24) {
-          throw new IllegalArgumentException(name + "[" + i + "] = " + values[i] + " is not a whole number");
+          throw new IllegalArgumentException(
+              name + "[" + i + "] = " + values[i] + " is not a whole number");
         }
         out[i] = (int) values[i];
       }
@@ -75,7 +92,8 @@ public final class ForwardDump {
     long[] values = f.longs(name);
     for (int i = 0; i < values.length; i++) {
       if (values[i] < Integer.MIN_VALUE || values[i] > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(name + "[" + i + "] = " + values[i] + " does not fit an int");
+        throw new IllegalArgumentException(
+            name + "[" + i + "] = " + values[i] + " does not fit an int");
       }
       out[i] = (int) values[i];
     }
@@ -146,7 +164,8 @@ public final class ForwardDump {
    * The {@code albert forward} tool: writes activations and losses to {@code output} and, when
    * {@code grads} is not null, the parameter gradients of the loss to {@code grads}.
    */
-  public static void dump(Path modelDir, Path inputsFile, Path output, Path grads) throws IOException {
+  public static void dump(Path modelDir, Path inputsFile, Path output, Path grads)
+      throws IOException {
     AlbertModel model = org.albertspark.model.io.ModelDirectory.load(modelDir);
     Batch batch;
     try (SafeTensorsFile inputs = SafeTensorsFile.open(inputsFile)) {
@@ -155,8 +174,12 @@ public final class ForwardDump {
     write(run(model, batch, grads != null), output, grads, model);
   }
 
-  /** Writes activations and losses to {@code output}, gradients (when {@code grads} is not null) to {@code grads}. */
-  public static void write(Map<String, Tensor> all, Path output, Path grads, AlbertModel model) throws IOException {
+  /**
+   * Writes activations and losses to {@code output}, gradients (when {@code grads} is not null) to
+   * {@code grads}.
+   */
+  public static void write(Map<String, Tensor> all, Path output, Path grads, AlbertModel model)
+      throws IOException {
     SafeTensorsWriter activations = new SafeTensorsWriter();
     SafeTensorsWriter gradients = new SafeTensorsWriter();
     for (Map.Entry<String, Tensor> e : all.entrySet()) {

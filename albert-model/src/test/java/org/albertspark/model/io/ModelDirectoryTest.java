@@ -31,12 +31,17 @@ class ModelDirectoryTest {
   private static final List<String> FIXTURES =
       List.of("tiny", "tiny_min_g1", "groups2_inner2", "hf_test_shape", "tiny_seqcls");
 
-  /** Every parameter of {@code model} equals, bit for bit, the tensor of that name in {@code file}. */
+  /**
+   * Every parameter of {@code model} equals, bit for bit, the tensor of that name in {@code file}.
+   */
   private static void assertSameAsFile(AlbertModel model, Path file) throws IOException {
     Map<String, int[]> want = TestFiles.rawF32(file);
     for (ParameterLayout.Entry e : model.layout().entries()) {
       assertTrue(want.containsKey(e.name()), "file lacks " + e.name());
-      assertArrayEquals(want.get(e.name()), TestFiles.bits(model.parameters().toArray(e.name())), file + " " + e.name());
+      assertArrayEquals(
+          want.get(e.name()),
+          TestFiles.bits(model.parameters().toArray(e.name())),
+          file + " " + e.name());
     }
   }
 
@@ -44,8 +49,10 @@ class ModelDirectoryTest {
     assertEquals(expected.layout().entries().size(), actual.layout().entries().size());
     for (ParameterLayout.Entry e : expected.layout().entries()) {
       assertArrayEquals(e.shape(), actual.layout().get(e.name()).shape(), e.name());
-      assertArrayEquals(TestFiles.bits(expected.parameters().toArray(e.name())),
-          TestFiles.bits(actual.parameters().toArray(e.name())), e.name());
+      assertArrayEquals(
+          TestFiles.bits(expected.parameters().toArray(e.name())),
+          TestFiles.bits(actual.parameters().toArray(e.name())),
+          e.name());
     }
   }
 
@@ -66,7 +73,10 @@ class ModelDirectoryTest {
     }
   }
 
-  /** A model directory with fixture {@code fixture}'s config and the given tensors (name -> values, shape from the fixture unless overridden). */
+  /**
+   * A model directory with fixture {@code fixture}'s config and the given tensors (name -> values,
+   * shape from the fixture unless overridden).
+   */
   private static Path dirWith(Path tmp, String fixture, SafeTensorsWriter w) throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("model"));
     Files.copy(TestFiles.fixture(fixture).resolve("config.json"), dir.resolve("config.json"));
@@ -74,7 +84,8 @@ class ModelDirectoryTest {
     return dir;
   }
 
-  private static SafeTensorsWriter writerOf(Path file, java.util.function.Predicate<String> keep) throws IOException {
+  private static SafeTensorsWriter writerOf(Path file, java.util.function.Predicate<String> keep)
+      throws IOException {
     SafeTensorsWriter w = new SafeTensorsWriter().metadata("format", "pt");
     for (Map.Entry<String, float[]> e : tensors(file).entrySet()) {
       if (keep.test(e.getKey())) {
@@ -92,10 +103,16 @@ class ModelDirectoryTest {
       Path dir = TestFiles.fixture(name);
       AlbertModel m = ModelDirectory.load(dir);
       assertEquals(AlbertConfig.read(dir.resolve("config.json")), m.config(), name);
-      assertEquals(name.equals("tiny_seqcls") ? Head.SEQUENCE_CLASSIFICATION : Head.PRETRAINING, m.head(), name);
+      assertEquals(
+          name.equals("tiny_seqcls") ? Head.SEQUENCE_CLASSIFICATION : Head.PRETRAINING,
+          m.head(),
+          name);
       assertSameAsFile(m, dir.resolve("model.safetensors"));
       try (SafeTensorsFile f = SafeTensorsFile.open(dir.resolve("model.safetensors"))) {
-        assertEquals(f.names().size(), m.layout().entries().size(), name + ": every tensor of the file is a parameter");
+        assertEquals(
+            f.names().size(),
+            m.layout().entries().size(),
+            name + ": every tensor of the file is a parameter");
       }
     }
   }
@@ -106,9 +123,11 @@ class ModelDirectoryTest {
       Path src = TestFiles.fixture(name);
       Path dir = Files.createDirectories(tmp.resolve(name));
       Files.copy(src.resolve("config.json"), dir.resolve("config.json"));
-      Files.copy(src.resolve("model_full_state_dict.safetensors"), dir.resolve("model.safetensors"));
+      Files.copy(
+          src.resolve("model_full_state_dict.safetensors"), dir.resolve("model.safetensors"));
       try (SafeTensorsFile f = SafeTensorsFile.open(dir.resolve("model.safetensors"))) {
-        assertTrue(f.contains("predictions.decoder.weight") && f.contains("predictions.decoder.bias"));
+        assertTrue(
+            f.contains("predictions.decoder.weight") && f.contains("predictions.decoder.bias"));
       }
       assertSameParameters(ModelDirectory.load(src), ModelDirectory.load(dir));
     }
@@ -117,8 +136,13 @@ class ModelDirectoryTest {
   @Test
   void tiedTensorsMayComeFromTheirAliasAlone(@TempDir Path tmp) throws IOException {
     Path full = TestFiles.fixture("tiny").resolve("model_full_state_dict.safetensors");
-    Path dir = dirWith(tmp, "tiny", writerOf(full,
-        n -> !n.equals(ParameterLayout.WORD_EMBEDDINGS) && !n.equals("predictions.bias")));
+    Path dir =
+        dirWith(
+            tmp,
+            "tiny",
+            writerOf(
+                full,
+                n -> !n.equals(ParameterLayout.WORD_EMBEDDINGS) && !n.equals("predictions.bias")));
     assertSameParameters(ModelDirectory.load(TestFiles.fixture("tiny")), ModelDirectory.load(dir));
   }
 
@@ -126,8 +150,15 @@ class ModelDirectoryTest {
   void legacyPositionIdsBufferIsIgnored(@TempDir Path tmp) throws IOException {
     Path file = TestFiles.fixture("tiny").resolve("model.safetensors");
     long[] ids = new long[64];
-    for (int i = 0; i < 64; i++) ids[i] = i;
-    Path dir = dirWith(tmp, "tiny", writerOf(file, n -> true).addLongs("albert.embeddings.position_ids", new long[] {1, 64}, ids));
+    for (int i = 0; i < 64; i++) {
+      ids[i] = i;
+    }
+    Path dir =
+        dirWith(
+            tmp,
+            "tiny",
+            writerOf(file, n -> true)
+                .addLongs("albert.embeddings.position_ids", new long[] {1, 64}, ids));
     assertSameAsFile(ModelDirectory.load(dir), file);
   }
 
@@ -136,7 +167,8 @@ class ModelDirectoryTest {
     Path file = TestFiles.fixture("tiny").resolve("model.safetensors");
     SafeTensorsWriter w = new SafeTensorsWriter();
     for (Map.Entry<String, float[]> e : tensors(file).entrySet()) {
-      String n = e.getKey().startsWith("albert.") ? e.getKey().substring("albert.".length()) : e.getKey();
+      String n =
+          e.getKey().startsWith("albert.") ? e.getKey().substring("albert.".length()) : e.getKey();
       w.addFloats(n, shapeOf(file, e.getKey()), e.getValue());
     }
     Path dir = dirWith(tmp, "tiny", w);
@@ -178,20 +210,28 @@ class ModelDirectoryTest {
         expected.put(e.getKey(), want);
       }
       String json = header.toString();
-      while (json.length() % 8 != 0) json += " ";
+      while (json.length() % 8 != 0) {
+        json += " ";
+      }
       Path dir = Files.createDirectories(tmp.resolve(dtype));
-      Files.copy(TestFiles.fixture("tiny_min_g1").resolve("config.json"), dir.resolve("config.json"));
+      Files.copy(
+          TestFiles.fixture("tiny_min_g1").resolve("config.json"), dir.resolve("config.json"));
       Files.write(dir.resolve("model.safetensors"), TestFiles.image(json, data.toByteArray()));
       AlbertModel m = ModelDirectory.load(dir);
       for (Map.Entry<String, float[]> e : expected.entrySet()) {
-        assertArrayEquals(TestFiles.bits(e.getValue()), TestFiles.bits(m.parameters().toArray(e.getKey())), dtype + " " + e.getKey());
+        assertArrayEquals(
+            TestFiles.bits(e.getValue()),
+            TestFiles.bits(m.parameters().toArray(e.getKey())),
+            dtype + " " + e.getKey());
       }
     }
   }
 
   /** binary16 bits of a float that is exactly a half (test helper; |x| < 2, multiple of 2^-10). */
   private static short halfOf(float x) {
-    if (x == 0) return (short) (Float.floatToRawIntBits(x) >>> 16 & 0x8000);
+    if (x == 0) {
+      return (short) (Float.floatToRawIntBits(x) >>> 16 & 0x8000);
+    }
     int bits = Float.floatToRawIntBits(x);
     int sign = (bits >>> 16) & 0x8000;
     int exp = ((bits >>> 23) & 0xff) - 127 + 15;
@@ -215,14 +255,19 @@ class ModelDirectoryTest {
       assertEquals(m.head(), back.head(), name);
       assertSameParameters(m, back);
       ObjectMapper json = new ObjectMapper();
-      assertEquals(json.readTree(TestFiles.fixture(name).resolve("config.json").toFile()),
-          json.readTree(out.resolve("config.json").toFile()), name + ": config.json holds what HF's does");
-      assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, Files.readAllBytes(out.resolve("spiece.model")));
+      assertEquals(
+          json.readTree(TestFiles.fixture(name).resolve("config.json").toFile()),
+          json.readTree(out.resolve("config.json").toFile()),
+          name + ": config.json holds what HF's does");
+      assertArrayEquals(
+          new byte[] {1, 2, 3, 4, 5}, Files.readAllBytes(out.resolve("spiece.model")));
       assertEquals(out.resolve("spiece.model"), ModelDirectory.spieceModel(out).orElseThrow());
       assertEquals(prov, ModelDirectory.provenance(out));
       try (var files = Files.list(out)) {
-        assertEquals(List.of("albert_provenance.json", "config.json", "model.safetensors", "spiece.model"),
-            files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary files left");
+        assertEquals(
+            List.of("albert_provenance.json", "config.json", "model.safetensors", "spiece.model"),
+            files.map(p -> p.getFileName().toString()).sorted().toList(),
+            "no temporary files left");
       }
 
       // The saved weights file: HF names, sorted, no tied aliases, aligned, {"format": "pt"},
@@ -232,15 +277,18 @@ class ModelDirectoryTest {
         List<String> sorted = new ArrayList<>(names);
         sorted.sort(null);
         assertEquals(sorted, names);
-        assertFalse(f.contains("predictions.decoder.weight") || f.contains("predictions.decoder.bias"));
+        assertFalse(
+            f.contains("predictions.decoder.weight") || f.contains("predictions.decoder.bias"));
         assertEquals(Map.of("format", "pt"), f.metadata());
         assertEquals(0, f.dataStart() % 8);
         for (String n : names) {
           assertEquals(DType.F32, f.info(n).dtype());
         }
       }
-      assertArrayEquals(Files.readAllBytes(TestFiles.fixture(name).resolve("model.safetensors")),
-          Files.readAllBytes(out.resolve("model.safetensors")), name + ": byte-identical to HF's file");
+      assertArrayEquals(
+          Files.readAllBytes(TestFiles.fixture(name).resolve("model.safetensors")),
+          Files.readAllBytes(out.resolve("model.safetensors")),
+          name + ": byte-identical to HF's file");
     }
   }
 
@@ -259,10 +307,13 @@ class ModelDirectoryTest {
 
   @Test
   void saveWritesArchitecturesMatchingTheHead(@TempDir Path tmp) throws IOException {
-    AlbertConfig config = AlbertConfig.read(TestFiles.fixture("tiny_min_g1").resolve("config.json"))
-        .with(Map.of("architectures", List.of("AlbertForPreTraining")));
-    AlbertConfig seqcls = config.forSequenceClassification(List.of("neg", "pos"))
-        .with(Map.of("architectures", List.of("AlbertModel")));
+    AlbertConfig config =
+        AlbertConfig.read(TestFiles.fixture("tiny_min_g1").resolve("config.json"))
+            .with(Map.of("architectures", List.of("AlbertForPreTraining")));
+    AlbertConfig seqcls =
+        config
+            .forSequenceClassification(List.of("neg", "pos"))
+            .with(Map.of("architectures", List.of("AlbertModel")));
     AlbertModel m = AlbertModel.initialize(seqcls, Head.SEQUENCE_CLASSIFICATION, 7);
     ModelDirectory.save(tmp, m, null);
     AlbertModel back = ModelDirectory.load(tmp);
@@ -274,12 +325,17 @@ class ModelDirectoryTest {
   // ------------------------------------------------------------------ bad directories
 
   @Test
-  void reportsAllMissingUnexpectedAndMisShapedTensorsInOneMessage(@TempDir Path tmp) throws IOException {
+  void reportsAllMissingUnexpectedAndMisShapedTensorsInOneMessage(@TempDir Path tmp)
+      throws IOException {
     Path file = TestFiles.fixture("tiny").resolve("model.safetensors");
-    SafeTensorsWriter w = writerOf(file, n -> !n.equals("albert.pooler.bias")
-        && !n.equals("sop_classifier.classifier.weight")
-        && !n.equals("albert.pooler.weight")
-        && !n.equals("predictions.dense.bias"));
+    SafeTensorsWriter w =
+        writerOf(
+            file,
+            n ->
+                !n.equals("albert.pooler.bias")
+                    && !n.equals("sop_classifier.classifier.weight")
+                    && !n.equals("albert.pooler.weight")
+                    && !n.equals("predictions.dense.bias"));
     w.addFloats("albert.pooler.weight", new long[] {32, 128}, new float[32 * 128]);
     w.addLongs("predictions.dense.bias", new long[] {32}, new long[32]);
     w.addFloats("classifier.weight", new long[] {2, 64}, new float[128]);
@@ -290,11 +346,13 @@ class ModelDirectoryTest {
     assertEquals(List.of("albert.pooler.bias", "sop_classifier.classifier.weight"), e.missing());
     assertEquals(List.of("something.else"), e.unexpected()); // classifier.*: another head, ignored
     assertEquals(2, e.problems().size(), msg);
-    for (String s : List.of("missing (2): albert.pooler.bias, sop_classifier.classifier.weight",
-        "unexpected (1): something.else",
-        "albert.pooler.weight: shape [32, 128], expected [64, 64]",
-        "predictions.dense.bias: dtype I64, expected a floating-point type",
-        dir.resolve("model.safetensors").toString())) {
+    for (String s :
+        List.of(
+            "missing (2): albert.pooler.bias, sop_classifier.classifier.weight",
+            "unexpected (1): something.else",
+            "albert.pooler.weight: shape [32, 128], expected [64, 64]",
+            "predictions.dense.bias: dtype I64, expected a floating-point type",
+            dir.resolve("model.safetensors").toString())) {
       assertTrue(msg.contains(s), "message lacks '" + s + "':\n" + msg);
     }
   }
@@ -310,31 +368,44 @@ class ModelDirectoryTest {
     }
     Path dir = dirWith(tmp, "tiny", w);
     ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelDirectory.load(dir));
-    assertTrue(e.getMessage().contains("predictions.decoder.weight: differs from albert.embeddings.word_embeddings.weight (element 161"),
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "predictions.decoder.weight: differs from albert.embeddings.word_embeddings.weight (element 161"),
         e.getMessage());
   }
 
   @Test
   void misShapedAliasIsReported(@TempDir Path tmp) throws IOException {
     Path file = TestFiles.fixture("tiny").resolve("model.safetensors");
-    SafeTensorsWriter w = writerOf(file, n -> true)
-        .addFloats("predictions.decoder.weight", new long[] {32, 1000}, new float[32000])
-        .addFloats("predictions.decoder.bias", new long[] {999}, new float[999]);
+    SafeTensorsWriter w =
+        writerOf(file, n -> true)
+            .addFloats("predictions.decoder.weight", new long[] {32, 1000}, new float[32000])
+            .addFloats("predictions.decoder.bias", new long[] {999}, new float[999]);
     Path dir = dirWith(tmp, "tiny", w);
     ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelDirectory.load(dir));
-    assertTrue(e.getMessage().contains("predictions.decoder.weight: shape [32, 1000], expected [1000, 32]"), e.getMessage());
-    assertTrue(e.getMessage().contains("predictions.decoder.bias: shape [999], expected [1000]"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains("predictions.decoder.weight: shape [32, 1000], expected [1000, 32]"),
+        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("predictions.decoder.bias: shape [999], expected [1000]"),
+        e.getMessage());
   }
 
   @Test
-  void sequenceClassifierFromPretrainingWeightsInitializesTheClassifier(@TempDir Path tmp) throws IOException {
+  void sequenceClassifierFromPretrainingWeightsInitializesTheClassifier(@TempDir Path tmp)
+      throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("m"));
     Files.copy(TestFiles.fixture("tiny_seqcls").resolve("config.json"), dir.resolve("config.json"));
-    Files.copy(TestFiles.fixture("tiny").resolve("model_full_state_dict.safetensors"), dir.resolve("model.safetensors"));
+    Files.copy(
+        TestFiles.fixture("tiny").resolve("model_full_state_dict.safetensors"),
+        dir.resolve("model.safetensors"));
     AlbertModel m = ModelDirectory.load(dir);
     assertEquals(Head.SEQUENCE_CLASSIFICATION, m.head());
     try (SafeTensorsFile f = SafeTensorsFile.open(dir.resolve("model.safetensors"))) {
-      assertArrayEquals(f.floats("albert.pooler.weight"), m.parameters().toArray("albert.pooler.weight"));
+      assertArrayEquals(
+          f.floats("albert.pooler.weight"), m.parameters().toArray("albert.pooler.weight"));
     }
     float[] w = m.parameters().toArray("classifier.weight");
     double sq = 0;
@@ -349,16 +420,20 @@ class ModelDirectoryTest {
   }
 
   @Test
-  void huggingFaceMaskedLmCheckpointGetsAFreshSentenceOrderHead(@TempDir Path tmp) throws IOException {
+  void huggingFaceMaskedLmCheckpointGetsAFreshSentenceOrderHead(@TempDir Path tmp)
+      throws IOException {
     // HF's albert-base-v2 is saved as AlbertForMaskedLM: no sop_classifier tensors
     Path file = TestFiles.fixture("tiny").resolve("model.safetensors");
     Path dir = dirWith(tmp, "tiny", writerOf(file, n -> !n.startsWith("sop_classifier.")));
-    Files.writeString(dir.resolve("config.json"), Files.readString(dir.resolve("config.json"))
-        .replace("AlbertForPreTraining", "AlbertForMaskedLM"));
+    Files.writeString(
+        dir.resolve("config.json"),
+        Files.readString(dir.resolve("config.json"))
+            .replace("AlbertForPreTraining", "AlbertForMaskedLM"));
     AlbertModel m = ModelDirectory.load(dir);
     assertEquals(Head.PRETRAINING, m.head());
     try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
-      assertArrayEquals(f.floats("predictions.dense.weight"), m.parameters().toArray("predictions.dense.weight"));
+      assertArrayEquals(
+          f.floats("predictions.dense.weight"), m.parameters().toArray("predictions.dense.weight"));
     }
     assertArrayEquals(new float[2], m.parameters().toArray("sop_classifier.classifier.bias"));
   }
@@ -378,14 +453,20 @@ class ModelDirectoryTest {
     Files.copy(TestFiles.fixture("tiny").resolve("config.json"), tmp.resolve("config.json"));
     Files.write(tmp.resolve("pytorch_model.bin"), new byte[1]);
     e = assertThrows(NoSuchFileException.class, () -> ModelDirectory.load(tmp));
-    assertTrue(e.getMessage().contains("no model.safetensors (only safetensors weights are read"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("no model.safetensors (only safetensors weights are read"),
+        e.getMessage());
   }
 
   @Test
   void malformedWeightsFileSurfacesTheFormatError(@TempDir Path tmp) throws IOException {
     Files.copy(TestFiles.fixture("tiny").resolve("config.json"), tmp.resolve("config.json"));
-    Files.write(tmp.resolve("model.safetensors"), TestFiles.image(1L << 40, new byte[0], new byte[0]));
-    SafeTensorsFormatException e = assertThrows(SafeTensorsFormatException.class, () -> ModelDirectory.load(tmp));
-    assertTrue(e.getMessage().contains("model.safetensors: header length 1099511627776 is absurd"), e.getMessage());
+    Files.write(
+        tmp.resolve("model.safetensors"), TestFiles.image(1L << 40, new byte[0], new byte[0]));
+    SafeTensorsFormatException e =
+        assertThrows(SafeTensorsFormatException.class, () -> ModelDirectory.load(tmp));
+    assertTrue(
+        e.getMessage().contains("model.safetensors: header length 1099511627776 is absurd"),
+        e.getMessage());
   }
 }

@@ -76,8 +76,8 @@ final class TestFiles {
   }
 
   /**
-   * An independent, deliberately simple reader for the F32 tensors of a trusted file (the fixtures):
-   * name -> raw float bits. Used to check the real reader and loader bit for bit.
+   * An independent, deliberately simple reader for the F32 tensors of a trusted file (the
+   * fixtures): name -> raw float bits. Used to check the real reader and loader bit for bit.
    */
   static Map<String, int[]> rawF32(Path file) throws IOException {
     byte[] all = Files.readAllBytes(file);

@@ -20,7 +20,10 @@ class VecMathTest {
       worst = Math.max(worst, Math.abs(got - want) / want);
     }
     assertTrue(worst < 3e-7, "worst relative error " + worst);
-    assertEquals(0f, VecMath.exp(FloatVector.broadcast(FloatVector.SPECIES_PREFERRED, -Float.MAX_VALUE)).lane(0));
+    assertEquals(
+        0f,
+        VecMath.exp(FloatVector.broadcast(FloatVector.SPECIES_PREFERRED, -Float.MAX_VALUE))
+            .lane(0));
     assertEquals(1f, VecMath.exp(FloatVector.broadcast(FloatVector.SPECIES_PREFERRED, 0f)).lane(0));
   }
 

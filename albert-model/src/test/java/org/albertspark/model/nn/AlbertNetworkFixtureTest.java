@@ -17,7 +17,10 @@ import org.albertspark.model.tools.ForwardDump;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every fixture: forward tensors, losses and every parameter gradient against HF's, tensor by tensor. */
+/**
+ * Every fixture: forward tensors, losses and every parameter gradient against HF's, tensor by
+ * tensor.
+ */
 class AlbertNetworkFixtureTest {
 
   @ParameterizedTest
@@ -27,13 +30,21 @@ class AlbertNetworkFixtureTest {
     AlbertModel model = ModelDirectory.load(dir);
     Map<String, ForwardDump.Tensor> actual;
     try (SafeTensorsFile in = SafeTensorsFile.open(dir.resolve("inputs.safetensors"))) {
-      actual = ForwardDump.run(model, ForwardDump.readBatch(in, model.head(), model.config().numLabels()), true);
+      actual =
+          ForwardDump.run(
+              model, ForwardDump.readBatch(in, model.head(), model.config().numLabels()), true);
     }
     List<String> failures = new ArrayList<>();
     StringBuilder report = new StringBuilder(name + ": worst error / allowed\n");
     try (SafeTensorsFile expected = SafeTensorsFile.open(dir.resolve("expected.safetensors"))) {
       for (String key : expected.names()) {
-        compare(key, actual.get(key), expected.floats(key), FixtureSupport.float32NoiseFloor(dir, key), failures, report);
+        compare(
+            key,
+            actual.get(key),
+            expected.floats(key),
+            FixtureSupport.float32NoiseFloor(dir, key),
+            failures,
+            report);
       }
     }
     try (SafeTensorsFile expected = SafeTensorsFile.open(dir.resolve("grads.safetensors"))) {
@@ -54,7 +65,8 @@ class AlbertNetworkFixtureTest {
           failures.add("gradient " + e.name() + " missing from the reference");
           continue;
         }
-        compare(e.name(), actual.get(e.name()), expected.floats(e.name()), gradFloor, failures, report);
+        compare(
+            e.name(), actual.get(e.name()), expected.floats(e.name()), gradFloor, failures, report);
       }
     }
     System.out.print(report);
@@ -62,7 +74,12 @@ class AlbertNetworkFixtureTest {
   }
 
   private static void compare(
-      String key, ForwardDump.Tensor actual, float[] expected, double floor, List<String> failures, StringBuilder report) {
+      String key,
+      ForwardDump.Tensor actual,
+      float[] expected,
+      double floor,
+      List<String> failures,
+      StringBuilder report) {
     if (actual == null) {
       failures.add(key + " not produced");
       return;

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The data-parallel contract: workers on disjoint slices of one global batch, each scaling its loss
- * sums by the GLOBAL counts, produce gradients whose sum is the single-machine gradient of the whole
- * batch, and losses whose sum is its loss.
+ * sums by the GLOBAL counts, produce gradients whose sum is the single-machine gradient of the
+ * whole batch, and losses whose sum is its loss.
  */
 class DataParallelEquivalenceTest {
 
@@ -52,8 +52,15 @@ class DataParallelEquivalenceTest {
 
   private static Batch slice(Batch b, int from, int to) {
     int t = b.seqLength();
-    return new Batch(to - from, t, Arrays.copyOfRange(b.inputIds(), from * t, to * t),
-        Arrays.copyOfRange(b.tokenTypeIds(), from * t, to * t), Arrays.copyOfRange(b.attentionMask(), from * t, to * t),
-        Arrays.copyOfRange(b.mlmLabels(), from * t, to * t), Arrays.copyOfRange(b.sopLabels(), from, to), null, null);
+    return new Batch(
+        to - from,
+        t,
+        Arrays.copyOfRange(b.inputIds(), from * t, to * t),
+        Arrays.copyOfRange(b.tokenTypeIds(), from * t, to * t),
+        Arrays.copyOfRange(b.attentionMask(), from * t, to * t),
+        Arrays.copyOfRange(b.mlmLabels(), from * t, to * t),
+        Arrays.copyOfRange(b.sopLabels(), from, to),
+        null,
+        null);
   }
 }

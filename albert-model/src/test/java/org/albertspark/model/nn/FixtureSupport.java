@@ -21,7 +21,6 @@ final class FixtureSupport {
     return dir;
   }
 
-
   /** Reads the first {@code n} floats of a slice. */
 
   /**
@@ -34,14 +33,16 @@ final class FixtureSupport {
 
   /**
    * The absolute error PyTorch's own float32 run shows against the float64 reference, from the
-   * fixture's meta.json ("grads" for every gradient, else per output name; 0 when not measured).
-   * It is the floor of the comparison: tensors that are exactly zero in float64 (the key bias
+   * fixture's meta.json ("grads" for every gradient, else per output name; 0 when not measured). It
+   * is the floor of the comparison: tensors that are exactly zero in float64 (the key bias
    * gradient, zero because softmax is shift-invariant per row) are float32 rounding noise in any
    * float32 implementation.
    */
   static double float32NoiseFloor(Path fixtureDir, String key) throws IOException {
-    JsonNode errors = new ObjectMapper().readTree(fixtureDir.resolve("meta.json").toFile())
-        .path("torch_float32_vs_float64_max_abs_err");
+    JsonNode errors =
+        new ObjectMapper()
+            .readTree(fixtureDir.resolve("meta.json").toFile())
+            .path("torch_float32_vs_float64_max_abs_err");
     return errors.path(key).asDouble(0);
   }
 

@@ -20,20 +20,22 @@ import org.junit.jupiter.params.provider.CsvSource;
  *
  * <p>The model computes in float32, so the check uses central differences along a random unit
  * direction inside each tensor (a directional derivative sums many float32 terms, which keeps it
- * above rounding noise) with the loss accumulated in double; agreement to 2% of the larger side
- * is far tighter than any real bug (a missing or doubled term) would allow.
+ * above rounding noise) with the loss accumulated in double; agreement to 2% of the larger side is
+ * far tighter than any real bug (a missing or doubled term) would allow.
  */
 class GradientCheckTest {
 
   static AlbertConfig config(String act, int labels, String arch) {
-    return AlbertConfig.fromJson("""
+    return AlbertConfig.fromJson(
+        """
         {"architectures": ["%s"], "vocab_size": 50, "embedding_size": 8, "hidden_size": 12,
          "num_hidden_layers": 3, "num_hidden_groups": 2, "inner_group_num": 2,
          "num_attention_heads": 3, "intermediate_size": 20, "hidden_act": "%s",
          "max_position_embeddings": 16, "type_vocab_size": 2, "layer_norm_eps": 1e-12,
          "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1, "classifier_dropout_prob": 0.1,
          "num_labels": %d, "initializer_range": 0.3}
-        """.formatted(arch, act, labels));
+        """
+            .formatted(arch, act, labels));
   }
 
   static Batch batch(Head head, int labels, long seed) {
@@ -58,8 +60,12 @@ class GradientCheckTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"gelu_new,2,AlbertForPreTraining", "gelu,2,AlbertForPreTraining", "gelu_new,3,AlbertForSequenceClassification",
-      "gelu,1,AlbertForSequenceClassification"})
+  @CsvSource({
+    "gelu_new,2,AlbertForPreTraining",
+    "gelu,2,AlbertForPreTraining",
+    "gelu_new,3,AlbertForSequenceClassification",
+    "gelu,1,AlbertForSequenceClassification"
+  })
   void backwardMatchesFiniteDifferences(String act, int labels, String arch) {
     AlbertConfig c = config(act, labels, arch);
     Head head = AlbertModel.headOf(c);
@@ -97,20 +103,31 @@ class GradientCheckTest {
       double err = Math.abs(numeric - analytic);
       double bound = 0.02 * Math.max(Math.abs(numeric), Math.abs(analytic)) + 2e-4;
       if (!(err <= bound)) {
-        failures.append(String.format("%n  %s: analytic %.6g, numeric %.6g", e.name(), analytic, numeric));
+        failures.append(
+            String.format("%n  %s: analytic %.6g, numeric %.6g", e.name(), analytic, numeric));
       }
     }
     assertTrue(failures.length() == 0, "gradient mismatch:" + failures);
   }
 
   /** The differentiated objective Σ scale·lossSum at θ + eps·dir (dir inside one tensor). */
-  private static double perturbedLoss(AlbertModel model, Batch batch, Workspace ws, long seed, LossScale scale,
-      Slice p, float[] saved, double[] dir, double eps) {
+  private static double perturbedLoss(
+      AlbertModel model,
+      Batch batch,
+      Workspace ws,
+      long seed,
+      LossScale scale,
+      Slice p,
+      float[] saved,
+      double[] dir,
+      double eps) {
     for (int i = 0; i < saved.length; i++) {
       p.set(i, (float) (saved[i] + eps * dir[i]));
     }
     Losses l = AlbertNetwork.forward(model, batch, ws, seed);
-    return scale.mlm() * l.mlmSum() + scale.sop() * l.sopSum() + scale.classification() * l.clsSum();
+    return scale.mlm() * l.mlmSum()
+        + scale.sop() * l.sopSum()
+        + scale.classification() * l.clsSum();
   }
 
   @ParameterizedTest
@@ -119,11 +136,21 @@ class GradientCheckTest {
     AlbertConfig c = config("gelu_new", labels, arch);
     AlbertModel model = AlbertModel.initialize(c, Head.PRETRAINING, 3);
     Batch batch = batch(Head.PRETRAINING, labels, 5);
-    Workspace ws = new Workspace(c, Head.PRETRAINING, batch.batchSize(), batch.seqLength(), true, false);
+    Workspace ws =
+        new Workspace(c, Head.PRETRAINING, batch.batchSize(), batch.seqLength(), true, false);
     Losses l = AlbertNetwork.forward(model, batch, ws, 0);
     // Without MLM labels the decoder gives nothing, so the pad row must stay exactly zero.
-    Batch noMlm = new Batch(batch.batchSize(), batch.seqLength(), batch.inputIds(), batch.tokenTypeIds(),
-        batch.attentionMask(), null, batch.sopLabels(), null, null);
+    Batch noMlm =
+        new Batch(
+            batch.batchSize(),
+            batch.seqLength(),
+            batch.inputIds(),
+            batch.tokenTypeIds(),
+            batch.attentionMask(),
+            null,
+            batch.sopLabels(),
+            null,
+            null);
     AlbertNetwork.forward(model, noMlm, ws, 0);
     FlatTensors grads = FlatTensors.zeros(model.layout());
     AlbertNetwork.backward(model, noMlm, ws, grads, LossScale.meanOf(l));

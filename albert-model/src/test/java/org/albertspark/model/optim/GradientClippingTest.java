@@ -82,6 +82,7 @@ class GradientClippingTest {
   void rejectsBadThreshold() {
     FlatTensors g = FlatTensors.zeros(layout);
     assertThrows(IllegalArgumentException.class, () -> GradientClipping.clipByGlobalNorm(g, 0));
-    assertThrows(IllegalArgumentException.class, () -> GradientClipping.clipByGlobalNorm(g, Double.NaN));
+    assertThrows(
+        IllegalArgumentException.class, () -> GradientClipping.clipByGlobalNorm(g, Double.NaN));
   }
 }

@@ -73,8 +73,10 @@ class LearningRateScheduleTest {
   void rejectsNonsense() {
     assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.albert(1e-3, 0, 0));
     assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.albert(1e-3, 10, -1));
-    assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.albert(Double.NaN, 10, 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> LearningRateSchedule.albert(Double.NaN, 10, 1));
     assertThrows(IllegalArgumentException.class, () -> new LearningRateSchedule(1, 10, 1, 0, 0, 0));
-    assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.albert(1e-3, 10, 1).at(-1));
+    assertThrows(
+        IllegalArgumentException.class, () -> LearningRateSchedule.albert(1e-3, 10, 1).at(-1));
   }
 }

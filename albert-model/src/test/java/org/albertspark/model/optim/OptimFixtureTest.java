@@ -46,10 +46,15 @@ class OptimFixtureTest {
   @BeforeAll
   static void load() throws IOException {
     String shared = System.getProperty("albert.shared.dir");
-    assumeTrue(shared != null, "system property albert.shared.dir is not set: skipping the optimizer fixture test");
+    assumeTrue(
+        shared != null,
+        "system property albert.shared.dir is not set: skipping the optimizer fixture test");
     dir = Path.of(shared, "fixtures", "model", "tiny_min_g1");
-    assumeTrue(Files.isRegularFile(dir.resolve("optim_step1.safetensors")),
-        "no fixture " + dir.resolve("optim_step1.safetensors") + ": skipping the optimizer fixture test");
+    assumeTrue(
+        Files.isRegularFile(dir.resolve("optim_step1.safetensors")),
+        "no fixture "
+            + dir.resolve("optim_step1.safetensors")
+            + ": skipping the optimizer fixture test");
     meta = new ObjectMapper().readTree(dir.resolve("meta.json").toFile());
     layout = ParameterLayout.of(AlbertConfig.read(dir.resolve("config.json")), Head.PRETRAINING);
     model = read(dir.resolve("model.safetensors"), "");
@@ -120,8 +125,8 @@ class OptimFixtureTest {
   }
 
   /**
-   * Negative controls: plausible wrong semantics must fail the same comparison, so the tolerance
-   * is known to discriminate.
+   * Negative controls: plausible wrong semantics must fail the same comparison, so the tolerance is
+   * known to discriminate.
    */
   @Test
   void wrongSemanticsAreDetected() throws IOException {
@@ -131,22 +136,31 @@ class OptimFixtureTest {
     // LAMB with the trust ratio on LayerNorm and bias too.
     assertTrue(worstRatio("lamb/", new Lamb(layout, albert, ExclusionRule.NONE), true) > 1);
     // ALBERT AdamW with decay on every tensor.
-    assertTrue(worstRatio("albert_adamw/",
-        new AlbertAdamWeightDecay(layout, albert.withExclusion(ExclusionRule.NONE)), true) > 1);
+    assertTrue(
+        worstRatio(
+                "albert_adamw/",
+                new AlbertAdamWeightDecay(layout, albert.withExclusion(ExclusionRule.NONE)),
+                true)
+            > 1);
     // ALBERT AdamW without clipping first.
     assertTrue(worstRatio("albert_adamw/", new AlbertAdamWeightDecay(layout, albert), false) > 1);
     // torch AdamW on clipped grads, or with ALBERT's exclusions, or with eps 1e-8.
     OptimizerConfig torch = new OptimizerConfig(0.9, 0.999, 1e-6, 0.01, ExclusionRule.NONE);
     assertTrue(worstRatio("torch_adamw/", new AdamW(layout, torch), true) > 1);
-    assertTrue(worstRatio("torch_adamw/", new AdamW(layout, torch.withExclusion(ExclusionRule.ALBERT)), false) > 1);
+    assertTrue(
+        worstRatio(
+                "torch_adamw/", new AdamW(layout, torch.withExclusion(ExclusionRule.ALBERT)), false)
+            > 1);
     assertTrue(worstRatio("torch_adamw/", new AdamW(layout, torch.withEpsilon(1e-8)), false) > 1);
   }
 
   private void check(String prefix, Optimizer opt, boolean clip) throws IOException {
     Comparison c = compare(prefix, opt, clip);
     System.out.printf("%s: worst |diff|/tol = %.3f at %s%n", prefix, c.worst, c.worstAt);
-    assertTrue(c.failures.isEmpty(),
-        prefix + " differs from the fixture (tolerance 2 ulp + 1e-5 of the step):\n  "
+    assertTrue(
+        c.failures.isEmpty(),
+        prefix
+            + " differs from the fixture (tolerance 2 ulp + 1e-5 of the step):\n  "
             + String.join("\n  ", c.failures));
   }
 
@@ -181,8 +195,21 @@ class OptimFixtureTest {
           worstAt = e.name() + "[" + i + "]: got " + a[i] + ", expected " + b[i] + ", was " + p0[i];
         }
         if (!(diff <= tol) && failures.size() < 10) {
-          failures.add(e.name() + "[" + i + "]: got " + a[i] + ", expected " + b[i] + " (was " + p0[i]
-              + ", diff " + diff + " > tol " + tol + ")");
+          failures.add(
+              e.name()
+                  + "["
+                  + i
+                  + "]: got "
+                  + a[i]
+                  + ", expected "
+                  + b[i]
+                  + " (was "
+                  + p0[i]
+                  + ", diff "
+                  + diff
+                  + " > tol "
+                  + tol
+                  + ")");
         }
       }
     }

@@ -10,9 +10,14 @@ final class OptimTestSupport {
 
   private OptimTestSupport() {}
 
-  /** A tiny pretraining layout (every kind of tensor: weights, biases, LayerNorms, predictions.bias). */
+  /**
+   * A tiny pretraining layout (every kind of tensor: weights, biases, LayerNorms,
+   * predictions.bias).
+   */
   static ParameterLayout tinyLayout() {
-    AlbertConfig c = AlbertConfig.fromJson("""
+    AlbertConfig c =
+        AlbertConfig.fromJson(
+            """
         {"vocab_size": 16, "embedding_size": 4, "hidden_size": 8, "num_hidden_layers": 2,
          "num_hidden_groups": 1, "num_attention_heads": 2, "intermediate_size": 12,
          "max_position_embeddings": 8, "architectures": ["AlbertForPreTraining"]}""");

@@ -29,7 +29,8 @@ class OptimizerTest {
       ParameterLayout.layerPrefix(0, 0) + "full_layer_layer_norm.weight";
   private static final String FFN_B = ParameterLayout.layerPrefix(0, 0) + "ffn.bias";
   private static final String DECODER_BIAS = "predictions.bias";
-  private static final String QUERY_W = ParameterLayout.layerPrefix(0, 0) + "attention.query.weight";
+  private static final String QUERY_W =
+      ParameterLayout.layerPrefix(0, 0) + "attention.query.weight";
 
   // ------------------------------------------------------------------ exclusions
 
@@ -45,7 +46,8 @@ class OptimizerTest {
     assertFalse(r.excludes(W));
     assertFalse(r.excludes(QUERY_W));
     assertFalse(r.excludes("sop_classifier.classifier.weight"));
-    // Search anywhere in the name, as re.search (TF names: ".../output_bias", ".../LayerNorm/gamma").
+    // Search anywhere in the name, as re.search (TF names: ".../output_bias",
+    // ".../LayerNorm/gamma").
     assertTrue(r.excludes("cls/predictions/output_bias"));
     assertTrue(r.excludes("bert/encoder/LayerNorm/gamma"));
     assertFalse(ExclusionRule.NONE.excludes(DECODER_BIAS));
@@ -53,12 +55,15 @@ class OptimizerTest {
 
   @Test
   void onHfNamesAlbertExclusionAgreesWithTheLayoutsOwnFlag() {
-    AlbertConfig seqcls = AlbertConfig.fromJson("""
+    AlbertConfig seqcls =
+        AlbertConfig.fromJson(
+            """
         {"vocab_size": 16, "embedding_size": 4, "hidden_size": 8, "num_hidden_layers": 4,
          "num_hidden_groups": 2, "inner_group_num": 2, "num_attention_heads": 2,
          "intermediate_size": 12, "max_position_embeddings": 8,
          "architectures": ["AlbertForSequenceClassification"], "num_labels": 3}""");
-    for (ParameterLayout l : List.of(layout, ParameterLayout.of(seqcls, ParameterLayout.Head.SEQUENCE_CLASSIFICATION))) {
+    for (ParameterLayout l :
+        List.of(layout, ParameterLayout.of(seqcls, ParameterLayout.Head.SEQUENCE_CLASSIFICATION))) {
       for (ParameterLayout.Entry e : l.entries()) {
         assertEquals(e.isLayerNormOrBias(), ExclusionRule.ALBERT.excludes(e.name()), e.name());
       }
@@ -96,17 +101,21 @@ class OptimizerTest {
     FlatTensors p0 = OptimTestSupport.random(layout, 11, 0.1);
     FlatTensors zero = FlatTensors.zeros(layout);
     for (String kind : KINDS) {
-      Optimizer opt = Optimizer.create(kind, layout, kind.equals("torch_adamw") ? c.withExclusion(ExclusionRule.NONE) : c);
+      Optimizer opt =
+          Optimizer.create(
+              kind, layout, kind.equals("torch_adamw") ? c.withExclusion(ExclusionRule.NONE) : c);
       FlatTensors p = OptimTestSupport.copy(p0);
       opt.step(p, zero, lr);
       for (ParameterLayout.Entry e : layout.entries()) {
         float[] a = p.toArray(e.name()), b = p0.toArray(e.name());
         boolean decays = kind.equals("torch_adamw") || !e.isLayerNormOrBias();
-        // LAMB: u = wd·p, ratio = ||p|| / ||wd·p|| = 1/wd, so p -= lr·p. AdamW variants: p -= lr·wd·p.
+        // LAMB: u = wd·p, ratio = ||p|| / ||wd·p|| = 1/wd, so p -= lr·p. AdamW variants: p -=
+        // lr·wd·p.
         double factor = !decays ? 1 : kind.equals("lamb") ? 1 - lr : 1 - lr * wd;
         for (int i = 0; i < a.length; i++) {
           assertFalse(Float.isNaN(a[i]), kind + " " + e.name());
-          assertEquals(b[i] * factor, a[i], 2 * Math.ulp(b[i]), kind + " " + e.name() + "[" + i + "]");
+          assertEquals(
+              b[i] * factor, a[i], 2 * Math.ulp(b[i]), kind + " " + e.name() + "[" + i + "]");
         }
       }
     }
@@ -133,7 +142,8 @@ class OptimizerTest {
     }
   }
 
-  // ------------------------------------------------------------------ multi-step vs a plain reference
+  // ------------------------------------------------------------------ multi-step vs a plain
+  // reference
 
   /**
    * Five steps with changing gradients and learning rates against a straightforward double
@@ -147,7 +157,8 @@ class OptimizerTest {
     OptimizerConfig albert = OptimizerConfig.albert();
     OptimizerConfig torch = new OptimizerConfig(0.9, 0.999, 1e-6, 0.01, ExclusionRule.NONE);
     checkAgainstReference(new Lamb(layout, albert), albert, OptimizerTest::lambReference);
-    checkAgainstReference(new AlbertAdamWeightDecay(layout, albert), albert, OptimizerTest::albertAdamReference);
+    checkAgainstReference(
+        new AlbertAdamWeightDecay(layout, albert), albert, OptimizerTest::albertAdamReference);
     checkAgainstReference(new AdamW(layout, torch), torch, OptimizerTest::torchReference);
   }
 
@@ -165,7 +176,9 @@ class OptimizerTest {
       for (int i = 0; i < x.length; i++) {
         d[i] = x[i];
       }
-      refs.put(e.name(), new Ref(e.name(), d, new double[x.length], new double[x.length], c, new int[] {0}));
+      refs.put(
+          e.name(),
+          new Ref(e.name(), d, new double[x.length], new double[x.length], c, new int[] {0}));
     }
     LearningRateSchedule schedule = LearningRateSchedule.albert(1e-2, 10, 2);
     for (int step = 0; step < 5; step++) {
@@ -179,7 +192,10 @@ class OptimizerTest {
           gd[i] = gf[i];
         }
         r.t()[0]++;
-        refStep.apply(new Ref(r.name(), r.p(), r.m(), r.v(), c, new int[] {r.t()[0], (int) Math.round(lr * 1e9)}), gd);
+        refStep.apply(
+            new Ref(
+                r.name(), r.p(), r.m(), r.v(), c, new int[] {r.t()[0], (int) Math.round(lr * 1e9)}),
+            gd);
       }
       opt.step(p, g, lr);
     }
@@ -313,15 +329,20 @@ class OptimizerTest {
   @Test
   void rejectsMismatchedLayoutsAndUnknownNames() {
     Optimizer opt = new Lamb(layout, OptimizerConfig.albert());
-    ParameterLayout other = ParameterLayout.of(AlbertConfig.fromJson("""
+    ParameterLayout other =
+        ParameterLayout.of(
+            AlbertConfig.fromJson(
+                """
         {"vocab_size": 17, "embedding_size": 4, "hidden_size": 8, "num_hidden_layers": 1,
          "num_attention_heads": 2, "intermediate_size": 12, "max_position_embeddings": 8}"""),
-        ParameterLayout.Head.PRETRAINING);
+            ParameterLayout.Head.PRETRAINING);
     FlatTensors p = FlatTensors.zeros(layout);
     assertThrows(IllegalArgumentException.class, () -> opt.step(p, FlatTensors.zeros(other), 1e-3));
     assertThrows(IllegalArgumentException.class, () -> opt.step(FlatTensors.zeros(other), p, 1e-3));
     assertThrows(IllegalArgumentException.class, () -> opt.step(p, p, Double.NaN));
-    assertThrows(IllegalArgumentException.class, () -> Optimizer.create("sgd", layout, OptimizerConfig.albert()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Optimizer.create("sgd", layout, OptimizerConfig.albert()));
     assertEquals(0, opt.stepCount());
   }
 
@@ -341,11 +362,12 @@ class OptimizerTest {
       FlatTensors p = OptimTestSupport.random(layout, 7, 0.1);
       FlatTensors g = OptimTestSupport.copy(g0);
       Map<String, FlatTensors> state = opt.state();
-      Runnable step = () -> {
-        GradientClipping.scale(g, 2f); // norm ~2 each time, so the clip below scales every step
-        GradientClipping.clipByGlobalNorm(g, 1.0);
-        opt.step(p, g, schedule.at(opt.stepCount()));
-      };
+      Runnable step =
+          () -> {
+            GradientClipping.scale(g, 2f); // norm ~2 each time, so the clip below scales every step
+            GradientClipping.clipByGlobalNorm(g, 1.0);
+            opt.step(p, g, schedule.at(opt.stepCount()));
+          };
       // Until C2 has compiled the vector kernels the Vector API boxes its vectors on the heap, and
       // when that happens depends on JIT timing (a loaded machine is slower). Steady state is what
       // counts: run windows of 200 steps until one allocates (almost) nothing, at most 40 windows.
@@ -359,9 +381,16 @@ class OptimizerTest {
         allocated = mx.getThreadAllocatedBytes(tid) - before;
         window++;
       }
-      System.out.printf("%s: %d bytes allocated in window %d of 200 steps%n", kind, allocated, window);
-      assertTrue(allocated < 4096, kind + " still allocated " + allocated + " bytes per 200 steps after "
-          + window * 200 + " steps");
+      System.out.printf(
+          "%s: %d bytes allocated in window %d of 200 steps%n", kind, allocated, window);
+      assertTrue(
+          allocated < 4096,
+          kind
+              + " still allocated "
+              + allocated
+              + " bytes per 200 steps after "
+              + window * 200
+              + " steps");
       state.forEach((k, v) -> assertSame(v, opt.state().get(k), kind + " replaced its " + k));
     }
   }

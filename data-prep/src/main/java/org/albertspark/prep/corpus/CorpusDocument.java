@@ -19,14 +19,22 @@ import java.util.List;
  * @param cutAtSizeLimit true if a text-format document was cut at --max-document-bytes
  */
 public record CorpusDocument(
-    String source, long offset, List<String> sentences, Problem problem, String detail, long bytes,
-    boolean cutAtSizeLimit) implements Serializable {
+    String source,
+    long offset,
+    List<String> sentences,
+    Problem problem,
+    String detail,
+    long bytes,
+    boolean cutAtSizeLimit)
+    implements Serializable {
 
-  public static CorpusDocument ok(String source, long offset, List<String> sentences, long bytes, boolean cut) {
+  public static CorpusDocument ok(
+      String source, long offset, List<String> sentences, long bytes, boolean cut) {
     return new CorpusDocument(source, offset, List.copyOf(sentences), null, null, bytes, cut);
   }
 
-  public static CorpusDocument problem(String source, long offset, Problem p, String detail, long bytes) {
+  public static CorpusDocument problem(
+      String source, long offset, Problem p, String detail, long bytes) {
     return new CorpusDocument(source, offset, List.of(), p, detail, bytes, false);
   }
 

@@ -8,7 +8,9 @@ public enum CorpusFormat {
   LINES,
   /** One JSON object per line; the document text is a string field (default "text"). */
   JSONL,
-  /** Tab-separated values with a header row; the document text is a named column (default "text"). */
+  /**
+   * Tab-separated values with a header row; the document text is a named column (default "text").
+   */
   TSV,
   /** Parquet files; the document text is a string column (default "text"). */
   PARQUET

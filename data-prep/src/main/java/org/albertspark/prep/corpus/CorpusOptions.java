@@ -14,36 +14,53 @@ import java.io.Serializable;
  * @param splitBytes uncompressed files are read in byte ranges of this size (0 = automatic)
  */
 public record CorpusOptions(
-    CorpusFormat format, String textField, long maxLineBytes, long maxDocumentBytes,
-    boolean replaceInvalidUtf8, long splitBytes) implements Serializable {
+    CorpusFormat format,
+    String textField,
+    long maxLineBytes,
+    long maxDocumentBytes,
+    boolean replaceInvalidUtf8,
+    long splitBytes)
+    implements Serializable {
 
   public static final long DEFAULT_MAX_LINE_BYTES = 1L << 20;
   public static final long DEFAULT_MAX_DOCUMENT_BYTES = 16L << 20;
 
   public CorpusOptions {
-    if (format == null) throw new IllegalArgumentException("format is required");
-    if (textField == null || textField.isEmpty()) textField = "text";
-    if (maxLineBytes < 1) throw new IllegalArgumentException("max-line-bytes must be positive");
+    if (format == null) {
+      throw new IllegalArgumentException("format is required");
+    }
+    if (textField == null || textField.isEmpty()) {
+      textField = "text";
+    }
+    if (maxLineBytes < 1) {
+      throw new IllegalArgumentException("max-line-bytes must be positive");
+    }
     if (maxDocumentBytes < maxLineBytes) {
       throw new IllegalArgumentException("max-document-bytes must be >= max-line-bytes");
     }
-    if (splitBytes < 0) throw new IllegalArgumentException("split size must be >= 0");
+    if (splitBytes < 0) {
+      throw new IllegalArgumentException("split size must be >= 0");
+    }
   }
 
   public static CorpusOptions of(CorpusFormat format) {
-    return new CorpusOptions(format, "text", DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_DOCUMENT_BYTES, false, 0);
+    return new CorpusOptions(
+        format, "text", DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_DOCUMENT_BYTES, false, 0);
   }
 
   public CorpusOptions withSplitBytes(long bytes) {
-    return new CorpusOptions(format, textField, maxLineBytes, maxDocumentBytes, replaceInvalidUtf8, bytes);
+    return new CorpusOptions(
+        format, textField, maxLineBytes, maxDocumentBytes, replaceInvalidUtf8, bytes);
   }
 
   public CorpusOptions withTextField(String f) {
-    return new CorpusOptions(format, f, maxLineBytes, maxDocumentBytes, replaceInvalidUtf8, splitBytes);
+    return new CorpusOptions(
+        format, f, maxLineBytes, maxDocumentBytes, replaceInvalidUtf8, splitBytes);
   }
 
   public CorpusOptions withMaxLineBytes(long b) {
-    return new CorpusOptions(format, textField, b, Math.max(b, maxDocumentBytes), replaceInvalidUtf8, splitBytes);
+    return new CorpusOptions(
+        format, textField, b, Math.max(b, maxDocumentBytes), replaceInvalidUtf8, splitBytes);
   }
 
   public CorpusOptions withReplaceInvalidUtf8(boolean r) {

@@ -22,8 +22,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Reads a corpus from any Hadoop file system into documents with a stable identity, for
- * {@code albert prep} and {@code albert train-vocab}.
+ * Reads a corpus from any Hadoop file system into documents with a stable identity, for {@code
+ * albert prep} and {@code albert train-vocab}.
  *
  * <pre>{@code
  * CorpusReader reader = new CorpusReader(spark, CorpusOptions.of(CorpusFormat.JSONL));
@@ -32,11 +32,11 @@ import org.apache.spark.sql.SparkSession;
  * CorpusStats stats = CorpusStats.of(docs);   // or count problems your own way
  * }</pre>
  *
- * <p>Inputs are files, directories (read recursively, skipping names starting with '_' or '.')
- * and globs; {@code .gz}, {@code .bz2} (and any codec Hadoop knows) are decompressed. Every input
- * document comes out exactly once, either usable ({@link CorpusDocument#isOk()}) or with a
- * {@link Problem}; an unreadable file yields an UNREADABLE_FILE record. Documents are streamed:
- * memory per task is bounded by --max-document-bytes, not by file or corpus size.
+ * <p>Inputs are files, directories (read recursively, skipping names starting with '_' or '.') and
+ * globs; {@code .gz}, {@code .bz2} (and any codec Hadoop knows) are decompressed. Every input
+ * document comes out exactly once, either usable ({@link CorpusDocument#isOk()}) or with a {@link
+ * Problem}; an unreadable file yields an UNREADABLE_FILE record. Documents are streamed: memory per
+ * task is bounded by --max-document-bytes, not by file or corpus size.
  */
 public final class CorpusReader implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -77,7 +77,9 @@ public final class CorpusReader implements Serializable {
 
   /** {@link #resolve(List)} with an explicit Hadoop configuration (no Spark needed). */
   public static Input resolve(List<String> inputs, Configuration conf) {
-    if (inputs == null || inputs.isEmpty()) throw new IllegalArgumentException("no --input given");
+    if (inputs == null || inputs.isEmpty()) {
+      throw new IllegalArgumentException("no --input given");
+    }
     CompressionCodecFactory codecs = new CompressionCodecFactory(conf);
     Map<String, FileEntry> files = new TreeMap<>();
     for (String in : inputs) {
@@ -104,7 +106,9 @@ public final class CorpusReader implements Serializable {
             RemoteIterator<LocatedFileStatus> it = fs.listFiles(st.getPath(), true);
             while (it.hasNext()) {
               LocatedFileStatus f = it.next();
-              if (hidden(f.getPath(), st.getPath())) continue;
+              if (hidden(f.getPath(), st.getPath())) {
+                continue;
+              }
               add(files, f, codecs);
             }
           } else {
@@ -128,12 +132,15 @@ public final class CorpusReader implements Serializable {
   private static boolean hidden(Path file, Path root) {
     for (Path p = file; p != null && !p.equals(root); p = p.getParent()) {
       String n = p.getName();
-      if (n.startsWith("_") || n.startsWith(".")) return true;
+      if (n.startsWith("_") || n.startsWith(".")) {
+        return true;
+      }
     }
     return false;
   }
 
-  private static void add(Map<String, FileEntry> files, FileStatus st, CompressionCodecFactory codecs) {
+  private static void add(
+      Map<String, FileEntry> files, FileStatus st, CompressionCodecFactory codecs) {
     String path = st.getPath().toString();
     files.put(path, new FileEntry(path, st.getLen(), codecs.getCodec(st.getPath()) != null));
   }
@@ -146,16 +153,20 @@ public final class CorpusReader implements Serializable {
   /** {@link #splits(Input, int)} for given options. */
   public static List<InputSplitSpec> splits(Input input, int parallelism, CorpusOptions options) {
     long total = Math.max(1, input.totalBytes());
-    long size = options.splitBytes() > 0
-        ? options.splitBytes()
-        : Math.min(MAX_AUTO_SPLIT, Math.max(MIN_AUTO_SPLIT, (total + parallelism - 1) / Math.max(1, parallelism)));
+    long size =
+        options.splitBytes() > 0
+            ? options.splitBytes()
+            : Math.min(
+                MAX_AUTO_SPLIT,
+                Math.max(MIN_AUTO_SPLIT, (total + parallelism - 1) / Math.max(1, parallelism)));
     List<InputSplitSpec> out = new ArrayList<>();
     for (FileEntry f : input.files()) {
       if (f.compressed() || f.length() <= size) {
         out.add(new InputSplitSpec(f.path(), 0, f.length(), f.length(), f.compressed()));
       } else {
         for (long s = 0; s < f.length(); s += size) {
-          out.add(new InputSplitSpec(f.path(), s, Math.min(f.length(), s + size), f.length(), false));
+          out.add(
+              new InputSplitSpec(f.path(), s, Math.min(f.length(), s + size), f.length(), false));
         }
       }
     }
@@ -163,30 +174,37 @@ public final class CorpusReader implements Serializable {
   }
 
   /**
-   * The documents of the input, one Spark partition per split (parquet: splits of row groups,
-   * after a footer check that turns each corrupt or non-Parquet file into an UNREADABLE_FILE record
-   * and each file without a string text column into a MISSING_FIELD record; a corrupt data page
-   * ends its split with an UNREADABLE_FILE record). {@code parallelism} guides split sizes (0 =
-   * Spark's default).
+   * The documents of the input, one Spark partition per split (parquet: splits of row groups, after
+   * a footer check that turns each corrupt or non-Parquet file into an UNREADABLE_FILE record and
+   * each file without a string text column into a MISSING_FIELD record; a corrupt data page ends
+   * its split with an UNREADABLE_FILE record). {@code parallelism} guides split sizes (0 = Spark's
+   * default).
    */
   public JavaRDD<CorpusDocument> read(Input input, int parallelism) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int par = parallelism > 0 ? parallelism : jsc.defaultParallelism();
-    if (options.format() == CorpusFormat.PARQUET) return readParquet(input, par);
+    if (options.format() == CorpusFormat.PARQUET) {
+      return readParquet(input, par);
+    }
     List<InputSplitSpec> splits = splits(input, par);
     SerializableConf conf = new SerializableConf(spark.sparkContext().hadoopConfiguration());
     CorpusOptions opts = options;
     return jsc.parallelize(splits, Math.max(1, splits.size()))
-        .flatMap(split -> {
-          SplitReader r = new SplitReader(split, opts, conf.get());
-          TaskContext tc = TaskContext.get();
-          if (tc != null) tc.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> r.close());
-          return r;
-        });
+        .flatMap(
+            split -> {
+              SplitReader r = new SplitReader(split, opts, conf.get());
+              TaskContext tc = TaskContext.get();
+              if (tc != null) {
+                tc.addTaskCompletionListener(
+                    (org.apache.spark.util.TaskCompletionListener) ctx -> r.close());
+              }
+              return r;
+            });
   }
 
   /** Reads documents of one split without Spark (tests, tools). */
-  public static Iterator<CorpusDocument> readSplit(InputSplitSpec split, CorpusOptions options, Configuration conf) {
+  public static Iterator<CorpusDocument> readSplit(
+      InputSplitSpec split, CorpusOptions options, Configuration conf) {
     return new SplitReader(split, options, conf);
   }
 
@@ -198,28 +216,48 @@ public final class CorpusReader implements Serializable {
     List<CorpusDocument> badFiles = new ArrayList<>();
     for (int i = 0; i < verdicts.size(); i++) {
       ParquetFooterCheck.Verdict v = verdicts.get(i); // in the order of input.files()
-      if (v.isOk()) readable.add(input.files().get(i));
-      // one record per bad file, like an unreadable or binary text file, so counts still reconcile
-      else badFiles.add(CorpusDocument.problem(v.path(), 0, v.problem(), v.detail(), 0));
+      if (v.isOk()) {
+        readable.add(input.files().get(i));
+      } else {
+        badFiles.add(CorpusDocument.problem(v.path(), 0, v.problem(), v.detail(), 0));
+      }
     }
     if (readable.isEmpty()) {
       // footers readable but none has the column: a wrong --text-field, not bad data
-      verdicts.stream().filter(v -> v.problem() == Problem.MISSING_FIELD).findFirst().ifPresent(v -> {
-        throw new IllegalArgumentException("parquet input has no string column '" + field + "' (" + v.path()
-            + ": " + v.detail() + "); choose one with --text-field");
-      });
+      verdicts.stream()
+          .filter(v -> v.problem() == Problem.MISSING_FIELD)
+          .findFirst()
+          .ifPresent(
+              v -> {
+                throw new IllegalArgumentException(
+                    "parquet input has no string column '"
+                        + field
+                        + "' ("
+                        + v.path()
+                        + ": "
+                        + v.detail()
+                        + "); choose one with --text-field");
+              });
     }
     JavaRDD<CorpusDocument> problems = jsc.parallelize(badFiles, 1);
-    if (readable.isEmpty()) return problems;
+    if (readable.isEmpty()) {
+      return problems;
+    }
     return problems.union(readParquetRows(new Input(List.copyOf(readable)), parallelism));
   }
 
-  /** Footer checks run as a Spark job: on object stores, thousands of footer reads are slow on one driver. */
-  private List<ParquetFooterCheck.Verdict> checkParquetFooters(JavaSparkContext jsc, Input input, String field) {
+  /**
+   * Footer checks run as a Spark job: on object stores, thousands of footer reads are slow on one
+   * driver.
+   */
+  private List<ParquetFooterCheck.Verdict> checkParquetFooters(
+      JavaSparkContext jsc, Input input, String field) {
     List<String> paths = input.files().stream().map(FileEntry::path).toList();
     SerializableConf conf = new SerializableConf(spark.sparkContext().hadoopConfiguration());
     int slices = Math.max(1, Math.min(paths.size(), jsc.defaultParallelism()));
-    return jsc.parallelize(paths, slices).map(p -> ParquetFooterCheck.check(p, field, conf.get())).collect();
+    return jsc.parallelize(paths, slices)
+        .map(p -> ParquetFooterCheck.check(p, field, conf.get()))
+        .collect();
   }
 
   /**
@@ -233,12 +271,16 @@ public final class CorpusReader implements Serializable {
     SerializableConf conf = new SerializableConf(spark.sparkContext().hadoopConfiguration());
     CorpusOptions opts = options;
     return jsc.parallelize(splits, Math.max(1, splits.size()))
-        .flatMap(split -> {
-          ParquetSplitReader r = new ParquetSplitReader(split, opts, conf.get());
-          TaskContext tc = TaskContext.get();
-          if (tc != null) tc.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> r.close());
-          return r;
-        });
+        .flatMap(
+            split -> {
+              ParquetSplitReader r = new ParquetSplitReader(split, opts, conf.get());
+              TaskContext tc = TaskContext.get();
+              if (tc != null) {
+                tc.addTaskCompletionListener(
+                    (org.apache.spark.util.TaskCompletionListener) ctx -> r.close());
+              }
+              return r;
+            });
   }
 
   /** Per-problem counts in a stable order (for logs and manifests). */

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Reads '\n'-terminated lines as bytes with their start offsets, never holding more than
- * {@code maxLineBytes} of one line: a longer line is consumed and reported as too long with its
- * length. A trailing '\r' is removed.
+ * Reads '\n'-terminated lines as bytes with their start offsets, never holding more than {@code
+ * maxLineBytes} of one line: a longer line is consumed and reported as too long with its length. A
+ * trailing '\r' is removed.
  */
 final class LineScanner {
   private final InputStream in;
@@ -34,9 +34,13 @@ final class LineScanner {
   }
 
   private boolean fill() throws IOException {
-    if (bufPos < bufLen) return true;
+    if (bufPos < bufLen) {
+      return true;
+    }
     int n = in.read(buf, 0, buf.length);
-    if (n <= 0) return false;
+    if (n <= 0) {
+      return false;
+    }
     bufPos = 0;
     bufLen = n;
     return true;
@@ -48,7 +52,9 @@ final class LineScanner {
       while (bufPos < bufLen) {
         byte b = buf[bufPos++];
         pos++;
-        if (b == '\n') return;
+        if (b == '\n') {
+          return;
+        }
       }
     }
   }
@@ -65,15 +71,21 @@ final class LineScanner {
       any = true;
       int start = bufPos;
       int i = start;
-      while (i < bufLen && buf[i] != '\n') i++;
+      while (i < bufLen && buf[i] != '\n') {
+        i++;
+      }
       int chunk = i - start;
       append(start, chunk);
       boolean found = i < bufLen;
       bufPos = found ? i + 1 : i;
       pos += chunk + (found ? 1 : 0);
-      if (found) break;
+      if (found) {
+        break;
+      }
     }
-    if (!any) return false;
+    if (!any) {
+      return false;
+    }
     if (!tooLong && length > 0 && line[length - 1] == '\r') {
       length--;
       fullLength--;
@@ -91,14 +103,17 @@ final class LineScanner {
         }
       }
     }
-    if (tooLong) return;
+    if (tooLong) {
+      return;
+    }
     if (fullLength > maxLineBytes) {
       tooLong = true;
       length = 0;
       return;
     }
     if (length + n > line.length) {
-      byte[] l = new byte[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(2L * line.length, length + n))];
+      byte[] l =
+          new byte[(int) Math.min(Integer.MAX_VALUE - 16, Math.max(2L * line.length, length + n))];
       System.arraycopy(line, 0, l, 0, length);
       line = l;
     }
@@ -108,10 +123,14 @@ final class LineScanner {
 
   /** Whether the current line is empty or only ASCII whitespace. */
   boolean isBlank() {
-    if (tooLong) return false;
+    if (tooLong) {
+      return false;
+    }
     for (int i = 0; i < length; i++) {
       byte b = line[i];
-      if (b != ' ' && b != '\t' && b != '\r' && b != 0x0B && b != 0x0C) return false;
+      if (b != ' ' && b != '\t' && b != '\r' && b != 0x0B && b != 0x0C) {
+        return false;
+      }
     }
     return true;
   }

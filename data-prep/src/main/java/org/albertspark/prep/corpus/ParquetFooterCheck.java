@@ -37,27 +37,37 @@ final class ParquetFooterCheck {
 
   static Verdict check(String path, String textField, Configuration conf) {
     MessageType schema;
-    try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf))) {
+    try (ParquetFileReader r =
+        ParquetFileReader.open(HadoopInputFile.fromPath(new Path(path), conf))) {
       schema = r.getFooter().getFileMetaData().getSchema();
-    } catch (Exception e) { // IOException or parquet's RuntimeExceptions (bad magic, corrupt metadata)
-      return new Verdict(path, Problem.UNREADABLE_FILE,
+    } catch (
+        Exception e) { // IOException or parquet's RuntimeExceptions (bad magic, corrupt metadata)
+      return new Verdict(
+          path,
+          Problem.UNREADABLE_FILE,
           "not a readable parquet file: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
     String columns = String.join(", ", schema.getFields().stream().map(Type::getName).toList());
     if (!schema.containsField(textField)) {
-      return new Verdict(path, Problem.MISSING_FIELD, "no column '" + textField + "'; columns: " + columns);
+      return new Verdict(
+          path, Problem.MISSING_FIELD, "no column '" + textField + "'; columns: " + columns);
     }
     Type t = schema.getType(textField);
     if (!isString(t)) {
-      return new Verdict(path, Problem.MISSING_FIELD, "column '" + textField + "' is " + t + ", not a string");
+      return new Verdict(
+          path, Problem.MISSING_FIELD, "column '" + textField + "' is " + t + ", not a string");
     }
     return new Verdict(path, null, null);
   }
 
   /** The parquet types Spark reads as a plain StringType column (text, enum, json). */
   private static boolean isString(Type t) {
-    if (!t.isPrimitive() || t.isRepetition(Type.Repetition.REPEATED)) return false;
-    if (t.asPrimitiveType().getPrimitiveTypeName() != PrimitiveTypeName.BINARY) return false;
+    if (!t.isPrimitive() || t.isRepetition(Type.Repetition.REPEATED)) {
+      return false;
+    }
+    if (t.asPrimitiveType().getPrimitiveTypeName() != PrimitiveTypeName.BINARY) {
+      return false;
+    }
     LogicalTypeAnnotation a = t.getLogicalTypeAnnotation();
     return a instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
         || a instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation

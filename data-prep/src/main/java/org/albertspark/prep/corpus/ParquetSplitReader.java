@@ -24,13 +24,13 @@ import org.apache.parquet.schema.MessageType;
 /**
  * Streams the text column of the row groups of one Parquet {@link InputSplitSpec} (those whose
  * midpoint lies in the split's byte range, as Hadoop's ParquetInputFormat splits) with
- * parquet-hadoop's own reader, projected to the text column. A document's identity is its row
- * index in the file, the same as Spark's {@code _metadata.row_index}.
+ * parquet-hadoop's own reader, projected to the text column. A document's identity is its row index
+ * in the file, the same as Spark's {@code _metadata.row_index}.
  *
- * <p>Why not Spark's DataFrame reader: one corrupt data page fails the whole job there. Here an
- * I/O or decoding error (page checksums are verified when the writer stored them) ends the split
- * with one UNREADABLE_FILE record for the rest of it; the rows read before the error are kept,
- * as a truncated .gz is handled by {@link SplitReader}. Memory: one row group's text column chunk.
+ * <p>Why not Spark's DataFrame reader: one corrupt data page fails the whole job there. Here an I/O
+ * or decoding error (page checksums are verified when the writer stored them) ends the split with
+ * one UNREADABLE_FILE record for the rest of it; the rows read before the error are kept, as a
+ * truncated .gz is handled by {@link SplitReader}. Memory: one row group's text column chunk.
  */
 final class ParquetSplitReader implements Iterator<CorpusDocument>, Closeable {
   private final InputSplitSpec split;
@@ -55,13 +55,17 @@ final class ParquetSplitReader implements Iterator<CorpusDocument>, Closeable {
 
   @Override
   public boolean hasNext() {
-    if (next == null && !finished) next = advance();
+    if (next == null && !finished) {
+      next = advance();
+    }
     return next != null;
   }
 
   @Override
   public CorpusDocument next() {
-    if (!hasNext()) throw new NoSuchElementException();
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
     CorpusDocument d = next;
     next = null;
     return d;
@@ -69,17 +73,23 @@ final class ParquetSplitReader implements Iterator<CorpusDocument>, Closeable {
 
   private CorpusDocument advance() {
     try {
-      if (rowGroups == null) open();
+      if (rowGroups == null) {
+        open();
+      }
       while (rowsLeft == 0) {
         // readNextRowGroup() skips empty row groups too
-        while (nextRowGroup < rowGroups.size() && rowGroups.get(nextRowGroup).getRowCount() == 0) nextRowGroup++;
+        while (nextRowGroup < rowGroups.size() && rowGroups.get(nextRowGroup).getRowCount() == 0) {
+          nextRowGroup++;
+        }
         if (nextRowGroup == rowGroups.size()) {
           finish();
           return null;
         }
         rowIndex = rowGroups.get(nextRowGroup++).getRowIndexOffset();
         PageReadStore pages = file.readNextRowGroup();
-        if (pages == null) throw new IOException("row group at row " + rowIndex + " missing");
+        if (pages == null) {
+          throw new IOException("row group at row " + rowIndex + " missing");
+        }
         rowsLeft = pages.getRowCount();
         rows = columnIO.getRecordReader(pages, converter);
       }
@@ -88,8 +98,13 @@ final class ParquetSplitReader implements Iterator<CorpusDocument>, Closeable {
       rowsLeft--;
       return document(g, idx);
     } catch (IOException | RuntimeException e) {
-      CorpusDocument d = CorpusDocument.problem(split.path(), rowIndex, Problem.UNREADABLE_FILE,
-          e.getClass().getSimpleName() + ": " + e.getMessage() + " (at row " + rowIndex + ")", 0);
+      CorpusDocument d =
+          CorpusDocument.problem(
+              split.path(),
+              rowIndex,
+              Problem.UNREADABLE_FILE,
+              e.getClass().getSimpleName() + ": " + e.getMessage() + " (at row " + rowIndex + ")",
+              0);
       finish();
       return d;
     }
@@ -97,10 +112,11 @@ final class ParquetSplitReader implements Iterator<CorpusDocument>, Closeable {
 
   private void open() throws IOException {
     Path p = new Path(split.path());
-    ParquetReadOptions ro = HadoopReadOptions.builder(conf, p)
-        .withRange(split.start(), split.end())
-        .usePageChecksumVerification(true)
-        .build();
+    ParquetReadOptions ro =
+        HadoopReadOptions.builder(conf, p)
+            .withRange(split.start(), split.end())
+            .usePageChecksumVerification(true)
+            .build();
     file = ParquetFileReader.open(HadoopInputFile.fromPath(p, conf), ro);
     MessageType schema = file.getFooter().getFileMetaData().getSchema();
     // ParquetFooterCheck has vetted the column: a top-level, non-repeated string
@@ -109,21 +125,31 @@ final class ParquetSplitReader implements Iterator<CorpusDocument>, Closeable {
     columnIO = new ColumnIOFactory().getColumnIO(projection, schema);
     converter = new GroupRecordConverter(projection);
     rowGroups = file.getRowGroups();
-    if (!rowGroups.isEmpty()) rowIndex = rowGroups.get(0).getRowIndexOffset();
+    if (!rowGroups.isEmpty()) {
+      rowIndex = rowGroups.get(0).getRowIndexOffset();
+    }
   }
 
   private CorpusDocument document(Group g, long idx) {
     String source = split.path();
-    if (g.getFieldRepetitionCount(0) == 0) return CorpusDocument.problem(source, idx, Problem.EMPTY, "null", 0);
+    if (g.getFieldRepetitionCount(0) == 0) {
+      return CorpusDocument.problem(source, idx, Problem.EMPTY, "null", 0);
+    }
     String text = g.getBinary(0, 0).toStringUsingUTF8();
     long maxBytes = options.maxDocumentBytes();
     long bytes = text.length(); // chars; UTF-8 size is computed only when needed
     if (bytes * 3 > maxBytes && text.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
-      return CorpusDocument.problem(source, idx, Problem.TOO_LONG,
-          "value longer than --max-document-bytes " + maxBytes, bytes);
+      return CorpusDocument.problem(
+          source,
+          idx,
+          Problem.TOO_LONG,
+          "value longer than --max-document-bytes " + maxBytes,
+          bytes);
     }
     List<String> sentences = SentenceSplitter.split(text);
-    if (sentences.isEmpty()) return CorpusDocument.problem(source, idx, Problem.EMPTY, null, bytes);
+    if (sentences.isEmpty()) {
+      return CorpusDocument.problem(source, idx, Problem.EMPTY, null, bytes);
+    }
     return CorpusDocument.ok(source, idx, sentences, bytes, false);
   }
 

@@ -2,7 +2,10 @@ package org.albertspark.prep.corpus;
 
 import java.util.Locale;
 
-/** Why a document (or an unreadable file) could not be used; each is counted, never dropped silently. */
+/**
+ * Why a document (or an unreadable file) could not be used; each is counted, never dropped
+ * silently.
+ */
 public enum Problem {
   /** No text (blank line in lines/jsonl/tsv, null or blank value). */
   EMPTY,
@@ -12,7 +15,9 @@ public enum Problem {
   BINARY,
   /** A line longer than --max-line-bytes (or a parquet value longer than --max-document-bytes). */
   TOO_LONG,
-  /** The file (or the rest of it) could not be read: I/O error, permissions, corrupt compression. */
+  /**
+   * The file (or the rest of it) could not be read: I/O error, permissions, corrupt compression.
+   */
   UNREADABLE_FILE,
   /** A jsonl line that is not a JSON object. */
   INVALID_JSON,

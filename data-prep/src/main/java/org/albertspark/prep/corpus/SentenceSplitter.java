@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Splits running text into sentences: first at line breaks (paragraphs), then with
- * {@link java.text.BreakIterator}'s sentence rules (root locale). BreakIterator handles the
- * common cases (terminal punctuation followed by space and capital, quotes, ellipses, abbreviations
- * such as "Mr." only partially); it is what the issue asks for and needs no extra dependency.
+ * Splits running text into sentences: first at line breaks (paragraphs), then with {@link
+ * java.text.BreakIterator}'s sentence rules (root locale). BreakIterator handles the common cases
+ * (terminal punctuation followed by space and capital, quotes, ellipses, abbreviations such as
+ * "Mr." only partially); it is what the issue asks for and needs no extra dependency.
  */
 public final class SentenceSplitter {
   private static final ThreadLocal<BreakIterator> ITER =
@@ -31,10 +31,14 @@ public final class SentenceSplitter {
         int s = it.first();
         for (int e = it.next(); e != BreakIterator.DONE; s = e, e = it.next()) {
           String sentence = para.substring(s, e).strip();
-          if (!sentence.isEmpty()) out.add(sentence);
+          if (!sentence.isEmpty()) {
+            out.add(sentence);
+          }
         }
       }
-      if (nl < 0) break;
+      if (nl < 0) {
+        break;
+      }
       lineStart = nl + 1;
     }
     return out;

@@ -6,7 +6,9 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
 
-/** A Hadoop Configuration that travels to executors (Configuration is Writable, not Serializable). */
+/**
+ * A Hadoop Configuration that travels to executors (Configuration is Writable, not Serializable).
+ */
 public final class SerializableConf implements Serializable {
   private static final long serialVersionUID = 1L;
   private transient Configuration conf;

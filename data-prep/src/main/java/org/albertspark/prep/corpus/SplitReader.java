@@ -25,8 +25,8 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
 
 /**
  * Streams the documents of one {@link InputSplitSpec}: constant memory apart from the current
- * document (bounded by --max-document-bytes) and one line (bounded by --max-line-bytes). I/O
- * errors become an UNREADABLE_FILE record, never an exception.
+ * document (bounded by --max-document-bytes) and one line (bounded by --max-line-bytes). I/O errors
+ * become an UNREADABLE_FILE record, never an exception.
  */
 final class SplitReader implements Iterator<CorpusDocument>, Closeable {
   static final int SNIFF_BYTES = 8192;
@@ -50,18 +50,23 @@ final class SplitReader implements Iterator<CorpusDocument>, Closeable {
     this.conf = conf;
     CodingErrorAction action =
         options.replaceInvalidUtf8() ? CodingErrorAction.REPLACE : CodingErrorAction.REPORT;
-    this.decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(action).onUnmappableCharacter(action);
+    this.decoder =
+        StandardCharsets.UTF_8.newDecoder().onMalformedInput(action).onUnmappableCharacter(action);
   }
 
   @Override
   public boolean hasNext() {
-    while (ready.isEmpty() && !finished) advance();
+    while (ready.isEmpty() && !finished) {
+      advance();
+    }
     return !ready.isEmpty();
   }
 
   @Override
   public CorpusDocument next() {
-    if (!hasNext()) throw new NoSuchElementException();
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
     return ready.poll();
   }
 
@@ -77,7 +82,9 @@ final class SplitReader implements Iterator<CorpusDocument>, Closeable {
       }
       return codec.createInputStream(raw);
     }
-    if (seekTo > 0) raw.seek(seekTo);
+    if (seekTo > 0) {
+      raw.seek(seekTo);
+    }
     return raw;
   }
 
@@ -85,7 +92,10 @@ final class SplitReader implements Iterator<CorpusDocument>, Closeable {
   private boolean sniffBinary() throws IOException {
     try (InputStream s = open(0)) {
       byte[] b = s.readNBytes(SNIFF_BYTES);
-      for (byte x : b) if (x == 0) return true;
+      for (byte x : b)
+        if (x == 0) {
+          return true;
+        }
       return false;
     }
   }
@@ -96,17 +106,26 @@ final class SplitReader implements Iterator<CorpusDocument>, Closeable {
         started = true;
         if (sniffBinary()) {
           if (split.start() == 0) {
-            ready.add(CorpusDocument.problem(split.path(), 0, Problem.BINARY,
-                "NUL bytes in the first " + SNIFF_BYTES + " bytes: binary file skipped", split.fileLength()));
+            ready.add(
+                CorpusDocument.problem(
+                    split.path(),
+                    0,
+                    Problem.BINARY,
+                    "NUL bytes in the first " + SNIFF_BYTES + " bytes: binary file skipped",
+                    split.fileLength()));
           }
           finish();
           return;
         }
-        if (options.format() == CorpusFormat.TSV) readTsvHeader();
+        if (options.format() == CorpusFormat.TSV) {
+          readTsvHeader();
+        }
         long s = split.compressed() ? 0 : split.start();
         in = open(s > 0 ? s - 1 : 0);
         scanner = new LineScanner(in, s > 0 ? s - 1 : 0, options.maxLineBytes());
-        if (s > 0) scanner.skipLine(); // the line containing s-1 belongs to the previous split
+        if (s > 0) {
+          scanner.skipLine(); // the line containing s-1 belongs to the previous split
+        }
         if (options.format() == CorpusFormat.TSV && s == 0) {
           if (!scanner.next()) { // header, already parsed
             finish();
@@ -130,12 +149,20 @@ final class SplitReader implements Iterator<CorpusDocument>, Closeable {
           }
         }
       }
-      if (options.format() == CorpusFormat.TEXT) readTextDocument();
-      else readLineDocument();
+      if (options.format() == CorpusFormat.TEXT) {
+        readTextDocument();
+      } else {
+        readLineDocument();
+      }
     } catch (IOException | RuntimeException e) {
       long at = scanner != null ? scanner.position() : split.start();
-      ready.add(CorpusDocument.problem(split.path(), at, Problem.UNREADABLE_FILE,
-          e.getClass().getSimpleName() + ": " + e.getMessage() + " (at byte " + at + ")", 0));
+      ready.add(
+          CorpusDocument.problem(
+              split.path(),
+              at,
+              Problem.UNREADABLE_FILE,
+              e.getClass().getSimpleName() + ": " + e.getMessage() + " (at byte " + at + ")",
+              0));
       finish();
     }
   }
@@ -154,7 +181,9 @@ final class SplitReader implements Iterator<CorpusDocument>, Closeable {
       String header = new String(h.line, 0, h.length, StandardCharsets.UTF_8);
       String[] cols = header.split("\t", -1);
       for (int i = 0; i < cols.length; i++) {
-        if (cols[i].strip().equals(options.textField())) tsvColumn = i;
+        if (cols[i].strip().equals(options.textField())) {
+          tsvColumn = i;
+        }
       }
       if (tsvColumn < 0) {
         tsvHeaderProblem = "no column '" + options.textField() + "' in header " + header;
@@ -171,17 +200,28 @@ final class SplitReader implements Iterator<CorpusDocument>, Closeable {
     long off = scanner.lineStart;
     long bytes = scanner.fullLength + 1;
     if (scanner.tooLong) {
-      ready.add(CorpusDocument.problem(split.path(), off, Problem.TOO_LONG,
-          "line of " + scanner.fullLength + " bytes > --max-line-bytes " + options.maxLineBytes(), bytes));
+      ready.add(
+          CorpusDocument.problem(
+              split.path(),
+              off,
+              Problem.TOO_LONG,
+              "line of "
+                  + scanner.fullLength
+                  + " bytes > --max-line-bytes "
+                  + options.maxLineBytes(),
+              bytes));
       return;
     }
     if (scanner.hasNul) {
-      ready.add(CorpusDocument.problem(split.path(), off, Problem.BINARY, "NUL byte in line", bytes));
+      ready.add(
+          CorpusDocument.problem(split.path(), off, Problem.BINARY, "NUL byte in line", bytes));
       return;
     }
     String line = decode(scanner.line, scanner.length);
     if (line == null) {
-      ready.add(CorpusDocument.problem(split.path(), off, Problem.INVALID_UTF8, "malformed UTF-8", bytes));
+      ready.add(
+          CorpusDocument.problem(
+              split.path(), off, Problem.INVALID_UTF8, "malformed UTF-8", bytes));
       return;
     }
     String text;
@@ -196,24 +236,35 @@ final class SplitReader implements Iterator<CorpusDocument>, Closeable {
         try {
           node = JSON.readTree(line);
         } catch (IOException e) {
-          ready.add(CorpusDocument.problem(split.path(), off, Problem.INVALID_JSON, firstLine(e.getMessage()), bytes));
+          ready.add(
+              CorpusDocument.problem(
+                  split.path(), off, Problem.INVALID_JSON, firstLine(e.getMessage()), bytes));
           return;
         }
         if (node == null || !node.isObject()) {
-          ready.add(CorpusDocument.problem(split.path(), off, Problem.INVALID_JSON, "not a JSON object", bytes));
+          ready.add(
+              CorpusDocument.problem(
+                  split.path(), off, Problem.INVALID_JSON, "not a JSON object", bytes));
           return;
         }
         JsonNode v = node.get(options.textField());
         if (v == null || v.isNull() || !v.isTextual()) {
-          ready.add(CorpusDocument.problem(split.path(), off, Problem.MISSING_FIELD,
-              "no string field '" + options.textField() + "'", bytes));
+          ready.add(
+              CorpusDocument.problem(
+                  split.path(),
+                  off,
+                  Problem.MISSING_FIELD,
+                  "no string field '" + options.textField() + "'",
+                  bytes));
           return;
         }
         text = v.asText();
       }
       case TSV -> {
         if (tsvHeaderProblem != null) {
-          ready.add(CorpusDocument.problem(split.path(), off, Problem.MISSING_FIELD, tsvHeaderProblem, bytes));
+          ready.add(
+              CorpusDocument.problem(
+                  split.path(), off, Problem.MISSING_FIELD, tsvHeaderProblem, bytes));
           return;
         }
         if (line.isBlank()) {
@@ -222,8 +273,13 @@ final class SplitReader implements Iterator<CorpusDocument>, Closeable {
         }
         String[] cols = line.split("\t", -1);
         if (tsvColumn >= cols.length) {
-          ready.add(CorpusDocument.problem(split.path(), off, Problem.MISSING_FIELD,
-              "row has " + cols.length + " columns, text is column " + (tsvColumn + 1), bytes));
+          ready.add(
+              CorpusDocument.problem(
+                  split.path(),
+                  off,
+                  Problem.MISSING_FIELD,
+                  "row has " + cols.length + " columns, text is column " + (tsvColumn + 1),
+                  bytes));
           return;
         }
         text = cols[tsvColumn];
@@ -246,7 +302,9 @@ final class SplitReader implements Iterator<CorpusDocument>, Closeable {
         finish();
         return;
       }
-      if (!scanner.isBlank()) break;
+      if (!scanner.isBlank()) {
+        break;
+      }
       if (scanner.lineStart >= end()) {
         finish();
         return;
@@ -262,8 +320,13 @@ final class SplitReader implements Iterator<CorpusDocument>, Closeable {
       if (problem == null) {
         if (scanner.tooLong) {
           problem = Problem.TOO_LONG;
-          detail = "line of " + scanner.fullLength + " bytes at offset " + scanner.lineStart
-              + " > --max-line-bytes " + options.maxLineBytes();
+          detail =
+              "line of "
+                  + scanner.fullLength
+                  + " bytes at offset "
+                  + scanner.lineStart
+                  + " > --max-line-bytes "
+                  + options.maxLineBytes();
         } else if (scanner.hasNul) {
           problem = Problem.BINARY;
           detail = "NUL byte in line at offset " + scanner.lineStart;
@@ -274,10 +337,14 @@ final class SplitReader implements Iterator<CorpusDocument>, Closeable {
             detail = "malformed UTF-8 in line at offset " + scanner.lineStart;
           } else {
             s = s.strip();
-            if (!s.isEmpty()) sentences.add(s);
+            if (!s.isEmpty()) {
+              sentences.add(s);
+            }
           }
         }
-        if (problem != null) sentences.clear();
+        if (problem != null) {
+          sentences.clear();
+        }
       }
       if (problem == null && bytes >= options.maxDocumentBytes()) {
         // cut here: memory stays bounded; the rest starts a new document at the next line
@@ -291,13 +358,16 @@ final class SplitReader implements Iterator<CorpusDocument>, Closeable {
       }
       if (scanner.isBlank()) {
         emitText(off, sentences, problem, detail, bytes);
-        if (scanner.lineStart >= end()) finish();
+        if (scanner.lineStart >= end()) {
+          finish();
+        }
         return;
       }
     }
   }
 
-  private void emitText(long off, List<String> sentences, Problem problem, String detail, long bytes) {
+  private void emitText(
+      long off, List<String> sentences, Problem problem, String detail, long bytes) {
     if (problem != null) {
       ready.add(CorpusDocument.problem(split.path(), off, problem, detail, bytes));
     } else {
@@ -316,7 +386,9 @@ final class SplitReader implements Iterator<CorpusDocument>, Closeable {
   }
 
   private static String firstLine(String s) {
-    if (s == null) return null;
+    if (s == null) {
+      return null;
+    }
     int nl = s.indexOf('\n');
     return nl < 0 ? s : s.substring(0, nl);
   }

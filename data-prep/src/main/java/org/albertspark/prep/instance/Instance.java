@@ -12,7 +12,9 @@ public record Instance(int[] ids, int segmentALength, int sentenceOrderLabel, in
 
   public int[] tokenTypeIds() {
     int[] t = new int[ids.length];
-    for (int i = segmentALength; i < ids.length; i++) t[i] = 1;
+    for (int i = segmentALength; i < ids.length; i++) {
+      t[i] = 1;
+    }
     return t;
   }
 }

@@ -16,7 +16,8 @@ public record InstanceConfig(int maxSeqLength, double shortSeqProb, boolean rand
   public InstanceConfig {
     if (maxSeqLength < 5) {
       throw new IllegalArgumentException(
-          "max-seq-length must be >= 5 ([CLS] A [SEP] B [SEP] with A and B non-empty), got " + maxSeqLength);
+          "max-seq-length must be >= 5 ([CLS] A [SEP] B [SEP] with A and B non-empty), got "
+              + maxSeqLength);
     }
     if (!(shortSeqProb >= 0 && shortSeqProb <= 1)) {
       throw new IllegalArgumentException("short-seq-prob must be in [0, 1], got " + shortSeqProb);

@@ -6,8 +6,8 @@ import org.albertspark.prep.util.Rng;
 
 /**
  * Masks an instance with an RNG derived from (seed, epoch, instance key): a different mask each
- * epoch, the same mask for the same epoch whatever the partitioning, worker or thread. Prep's static
- * masking is this masker at epoch 0, so {@code --dynamic-masking} at epoch 0 reproduces the
+ * epoch, the same mask for the same epoch whatever the partitioning, worker or thread. Prep's
+ * static masking is this masker at epoch 0, so {@code --dynamic-masking} at epoch 0 reproduces the
  * statically masked shards of the same run.
  *
  * <p>Thread-safe and serializable (broadcast it or build one per task).

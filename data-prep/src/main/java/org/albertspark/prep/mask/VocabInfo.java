@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 /**
  * What masking needs to know about a vocabulary, as flat per-id tables: which ids start a word
- * (whole-word masking), which ids are special and never masked, which ids may be drawn as the "random
- * token" replacement, and the ids of [CLS], [SEP], [MASK], padding.
+ * (whole-word masking), which ids are special and never masked, which ids may be drawn as the
+ * "random token" replacement, and the ids of [CLS], [SEP], [MASK], padding.
  */
 public final class VocabInfo implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -32,16 +32,25 @@ public final class VocabInfo implements Serializable {
    * @param randomCandidates ids eligible as the 10% random replacement (ordinary pieces)
    */
   public VocabInfo(
-      int clsId, int sepId, int maskId, int padId, boolean[] wordStart, boolean[] special,
+      int clsId,
+      int sepId,
+      int maskId,
+      int padId,
+      boolean[] wordStart,
+      boolean[] special,
       int[] randomCandidates) {
     this.size = wordStart.length;
-    if (special.length != size) throw new IllegalArgumentException("table sizes differ");
+    if (special.length != size) {
+      throw new IllegalArgumentException("table sizes differ");
+    }
     if (randomCandidates.length == 0) {
-      throw new IllegalArgumentException("vocabulary has no ordinary pieces to draw random tokens from");
+      throw new IllegalArgumentException(
+          "vocabulary has no ordinary pieces to draw random tokens from");
     }
     for (int id : new int[] {clsId, sepId, maskId}) {
       if (id < 0 || id >= size) {
-        throw new IllegalArgumentException("special token id " + id + " outside vocabulary of " + size);
+        throw new IllegalArgumentException(
+            "special token id " + id + " outside vocabulary of " + size);
       }
     }
     this.clsId = clsId;
@@ -53,7 +62,9 @@ public final class VocabInfo implements Serializable {
     this.special[clsId] = true;
     this.special[sepId] = true;
     this.special[maskId] = true;
-    if (padId >= 0 && padId < size) this.special[padId] = true;
+    if (padId >= 0 && padId < size) {
+      this.special[padId] = true;
+    }
     this.randomCandidates = randomCandidates.clone();
   }
 
@@ -65,14 +76,22 @@ public final class VocabInfo implements Serializable {
    * word.
    */
   public static boolean isStartPiece(String piece) {
-    if (piece.isEmpty()) return true;
+    if (piece.isEmpty()) {
+      return true;
+    }
     char c0 = piece.charAt(0);
-    if (c0 == WORD_MARK || c0 == '<') return true;
-    if (piece.length() == 1 && PUNCT.indexOf(c0) >= 0) return true;
+    if (c0 == WORD_MARK || c0 == '<') {
+      return true;
+    }
+    if (piece.length() == 1 && PUNCT.indexOf(c0) >= 0) {
+      return true;
+    }
     for (int i = 0; i < piece.length(); i++) {
       char c = Character.toLowerCase(piece.charAt(i));
       boolean english = c >= 'a' && c <= 'z';
-      if (!english && PUNCT.indexOf(c) < 0) return true;
+      if (!english && PUNCT.indexOf(c) < 0) {
+        return true;
+      }
     }
     return false;
   }

@@ -5,7 +5,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Stable 64-bit hashing for seeds and keys (independent of JVM, partitioning and String.hashCode). */
+/**
+ * Stable 64-bit hashing for seeds and keys (independent of JVM, partitioning and String.hashCode).
+ */
 public final class Hashing {
   private Hashing() {}
 

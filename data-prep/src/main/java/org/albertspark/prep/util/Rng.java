@@ -34,17 +34,23 @@ public final class Rng {
 
   /** Uniform in [0, bound), unbiased (rejection sampling on 31 bits, as java.util.Random). */
   public int nextInt(int bound) {
-    if (bound <= 0) throw new IllegalArgumentException("bound must be positive: " + bound);
+    if (bound <= 0) {
+      throw new IllegalArgumentException("bound must be positive: " + bound);
+    }
     while (true) {
       int bits = (int) (nextLong() >>> 33);
       int val = bits % bound;
-      if (bits - val + (bound - 1) >= 0) return val;
+      if (bits - val + (bound - 1) >= 0) {
+        return val;
+      }
     }
   }
 
   /** Uniform in [lo, hi], both inclusive (Python's {@code random.randint}). */
   public int nextIntInclusive(int lo, int hi) {
-    if (hi < lo) throw new IllegalArgumentException("empty range [" + lo + ", " + hi + "]");
+    if (hi < lo) {
+      throw new IllegalArgumentException("empty range [" + lo + ", " + hi + "]");
+    }
     return lo + nextInt(hi - lo + 1);
   }
 

@@ -36,7 +36,12 @@ class CorpusReaderTest {
   private static String render(List<CorpusDocument> docs) {
     StringBuilder sb = new StringBuilder();
     for (CorpusDocument d : docs) {
-      sb.append(d.offset()).append(' ').append(d.problem()).append(' ').append(d.sentences()).append('\n');
+      sb.append(d.offset())
+          .append(' ')
+          .append(d.problem())
+          .append(' ')
+          .append(d.sentences())
+          .append('\n');
     }
     return sb.toString();
   }
@@ -48,11 +53,15 @@ class CorpusReaderTest {
       int lines = 1 + r.nextInt(8);
       for (int l = 0; l < lines; l++) {
         int words = 1 + r.nextInt(15);
-        for (int w = 0; w < words; w++) sb.append(w == 0 ? "" : " ").append("w").append(r.nextInt(1000));
+        for (int w = 0; w < words; w++) {
+          sb.append(w == 0 ? "" : " ").append("w").append(r.nextInt(1000));
+        }
         sb.append(r.nextInt(10) == 0 ? "\r\n" : "\n");
       }
       int blanks = 1 + r.nextInt(3);
-      for (int b = 0; b < blanks; b++) sb.append(r.nextBoolean() ? "\n" : "  \t\n");
+      for (int b = 0; b < blanks; b++) {
+        sb.append(r.nextBoolean() ? "\n" : "  \t\n");
+      }
     }
     return sb.toString();
   }
@@ -77,7 +86,11 @@ class CorpusReaderTest {
     StringBuilder jsonl = new StringBuilder();
     StringBuilder tsv = new StringBuilder("id\ttext\n");
     for (int i = 0; i < 300; i++) {
-      String text = "Sentence one of " + i + ". And a second one! Third? " + (r.nextBoolean() ? "Fourth." : "");
+      String text =
+          "Sentence one of "
+              + i
+              + ". And a second one! Third? "
+              + (r.nextBoolean() ? "Fourth." : "");
       lines.append(text).append('\n');
       jsonl.append("{\"id\": ").append(i).append(", \"text\": \"").append(text).append("\"}\n");
       tsv.append(i).append('\t').append(text).append('\n');
@@ -85,10 +98,11 @@ class CorpusReaderTest {
     Files.writeString(dir.resolve("l.txt"), lines);
     Files.writeString(dir.resolve("j.jsonl"), jsonl);
     Files.writeString(dir.resolve("t.tsv"), tsv);
-    for (var c : List.of(
-        new Object[] {"l.txt", CorpusFormat.LINES},
-        new Object[] {"j.jsonl", CorpusFormat.JSONL},
-        new Object[] {"t.tsv", CorpusFormat.TSV})) {
+    for (var c :
+        List.of(
+            new Object[] {"l.txt", CorpusFormat.LINES},
+            new Object[] {"j.jsonl", CorpusFormat.JSONL},
+            new Object[] {"t.tsv", CorpusFormat.TSV})) {
       Path f = dir.resolve((String) c[0]);
       CorpusOptions opts = CorpusOptions.of((CorpusFormat) c[1]);
       List<CorpusDocument> one = readAll(f, opts, 0);
@@ -172,7 +186,8 @@ class CorpusReaderTest {
   @Test
   void jsonlProblems() throws IOException {
     Path f = dir.resolve("p.jsonl");
-    Files.writeString(f, "{\"text\": \"Fine. Two.\"}\nnot json\n[1,2]\n{\"body\": \"x\"}\n{\"text\": \"\"}\n\n");
+    Files.writeString(
+        f, "{\"text\": \"Fine. Two.\"}\nnot json\n[1,2]\n{\"body\": \"x\"}\n{\"text\": \"\"}\n\n");
     List<CorpusDocument> d = readAll(f, CorpusOptions.of(CorpusFormat.JSONL), 0);
     assertEquals(6, d.size(), render(d));
     assertTrue(d.get(0).isOk());
@@ -181,17 +196,21 @@ class CorpusReaderTest {
     assertEquals(Problem.MISSING_FIELD, d.get(3).problem());
     assertEquals(Problem.EMPTY, d.get(4).problem());
     assertEquals(Problem.EMPTY, d.get(5).problem());
-    List<CorpusDocument> other = readAll(f, CorpusOptions.of(CorpusFormat.JSONL).withTextField("body"), 0);
+    List<CorpusDocument> other =
+        readAll(f, CorpusOptions.of(CorpusFormat.JSONL).withTextField("body"), 0);
     assertTrue(other.get(3).isOk());
   }
 
   @Test
   void oversizedTextDocumentIsCutAtLines() throws IOException {
     StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < 1000; i++) sb.append("line number ").append(i).append('\n');
+    for (int i = 0; i < 1000; i++) {
+      sb.append("line number ").append(i).append('\n');
+    }
     Path f = dir.resolve("big.txt");
     Files.writeString(f, sb);
-    CorpusOptions opts = CorpusOptions.of(CorpusFormat.TEXT).withMaxLineBytes(100).withMaxDocumentBytes(1000);
+    CorpusOptions opts =
+        CorpusOptions.of(CorpusFormat.TEXT).withMaxLineBytes(100).withMaxDocumentBytes(1000);
     List<CorpusDocument> d = readAll(f, opts, 0);
     assertTrue(d.size() > 10);
     assertEquals(1000, d.stream().mapToInt(x -> x.sentences().size()).sum(), "no line lost");
@@ -200,27 +219,37 @@ class CorpusReaderTest {
 
   @Test
   void missingPathsFailBeforeWork() throws IOException {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> CorpusReader.resolve(List.of(dir.resolve("nope.txt").toString()), conf));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CorpusReader.resolve(List.of(dir.resolve("nope.txt").toString()), conf));
     assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> CorpusReader.resolve(List.of(dir.resolve("*.nothing").toString()), conf));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CorpusReader.resolve(List.of(dir.resolve("*.nothing").toString()), conf));
     assertTrue(e.getMessage().contains("matches no files"), e.getMessage());
     Path empty = Files.createDirectory(dir.resolve("emptydir"));
-    e = assertThrows(IllegalArgumentException.class, () -> CorpusReader.resolve(List.of(empty.toString()), conf));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CorpusReader.resolve(List.of(empty.toString()), conf));
     assertTrue(e.getMessage().contains("holds no files"), e.getMessage());
     Path sub = Files.createDirectories(dir.resolve("tree/sub"));
     Files.writeString(sub.resolve("x.txt"), "a\n");
     Files.writeString(sub.resolve("_SUCCESS"), "");
     Files.writeString(dir.resolve("tree/.hidden"), "");
-    assertEquals(1, CorpusReader.resolve(List.of(dir.resolve("tree").toString()), conf).files().size());
+    assertEquals(
+        1, CorpusReader.resolve(List.of(dir.resolve("tree").toString()), conf).files().size());
   }
 
   @Test
   void sentenceSplitter() {
-    assertEquals(List.of("Hello there.", "How are you?", "Fine!"),
+    assertEquals(
+        List.of("Hello there.", "How are you?", "Fine!"),
         SentenceSplitter.split("Hello there. How are you? Fine!"));
-    assertEquals(List.of("Para one.", "Para two."), SentenceSplitter.split("Para one.\n\nPara two."));
+    assertEquals(
+        List.of("Para one.", "Para two."), SentenceSplitter.split("Para one.\n\nPara two."));
     assertEquals(List.of(), SentenceSplitter.split("  \n "));
   }
 }

@@ -18,7 +18,9 @@ class InstanceBuilderTest {
     int[][] d = new int[sentences][];
     for (int s = 0; s < sentences; s++) {
       d[s] = new int[3 + rng.nextInt(25)];
-      for (int k = 0; k < d[s].length; k++) d[s][k] = 5 + (counter[0]++ % (2 * FakeVocab.W));
+      for (int k = 0; k < d[s].length; k++) {
+        d[s][k] = 5 + (counter[0]++ % (2 * FakeVocab.W));
+      }
     }
     return d;
   }
@@ -40,10 +42,12 @@ class InstanceBuilderTest {
         assertEquals(FakeVocab.CLS, ids[0]);
         assertEquals(FakeVocab.SEP, ids[x.segmentALength() - 1]);
         assertEquals(FakeVocab.SEP, ids[ids.length - 1]);
-        assertTrue(x.segmentALength() >= 3 && x.segmentALength() <= ids.length - 2, "A and B non-empty");
+        assertTrue(
+            x.segmentALength() >= 3 && x.segmentALength() <= ids.length - 2, "A and B non-empty");
         int[] a = Arrays.copyOfRange(ids, 1, x.segmentALength() - 1);
         int[] bb = Arrays.copyOfRange(ids, x.segmentALength(), ids.length - 1);
-        // ids are a counter mod 1000, so "B follows A" is visible as the next id (absent truncation)
+        // ids are a counter mod 1000, so "B follows A" is visible as the next id (absent
+        // truncation)
         int aLast = a[a.length - 1], bFirst = bb[0], bLast = bb[bb.length - 1], aFirst = a[0];
         boolean inOrder = next(aLast) == bFirst;
         boolean swappedOrder = next(bLast) == aFirst;
@@ -73,7 +77,9 @@ class InstanceBuilderTest {
       int[] counter = {0};
       for (Instance x : b.build(countingDoc(data, 40, counter), d, Rng.of(8, d), null, null)) {
         assertTrue(x.ids().length <= 64);
-        if (x.ids().length < 40) shortOnes++;
+        if (x.ids().length < 40) {
+          shortOnes++;
+        }
         n++;
       }
     }
@@ -84,11 +90,14 @@ class InstanceBuilderTest {
   void singleLongSentenceIsCutAtAWordStart() {
     InstanceBuilder b = new InstanceBuilder(new InstanceConfig(32, 0, false), VOCAB);
     int[][] doc = {new int[100], {7, 8}};
-    for (int k = 0; k < 100; k++) doc[0][k] = (k % 3 == 0) ? 5 + k : 5 + FakeVocab.W + k;
+    for (int k = 0; k < 100; k++) {
+      doc[0][k] = (k % 3 == 0) ? 5 + k : 5 + FakeVocab.W + k;
+    }
     InstanceBuilder.Stats stats = new InstanceBuilder.Stats();
     List<Instance> xs = b.build(doc, 1, new Rng(3), null, stats);
     assertEquals(2, xs.size());
-    assertEquals(2, stats.singleSentenceChunksSplit, "the long sentence and the lone 2-token last sentence");
+    assertEquals(
+        2, stats.singleSentenceChunksSplit, "the long sentence and the lone 2-token last sentence");
     assertTrue(stats.tokensTruncated > 0);
     for (Instance x : xs) assertTrue(x.ids().length <= 32);
   }
@@ -137,6 +146,8 @@ class InstanceBuilderTest {
     List<Instance> x = b.build(doc, 1, Rng.of(1, 2, 3), null, null);
     List<Instance> y = b.build(doc, 1, Rng.of(1, 2, 3), null, null);
     assertEquals(x.size(), y.size());
-    for (int i = 0; i < x.size(); i++) assertArrayEquals(x.get(i).ids(), y.get(i).ids());
+    for (int i = 0; i < x.size(); i++) {
+      assertArrayEquals(x.get(i).ids(), y.get(i).ids());
+    }
   }
 }

@@ -18,7 +18,9 @@ class MaskerTest {
     ids[sep] = FakeVocab.SEP;
     ids[len - 1] = FakeVocab.SEP;
     for (int i = 1; i < len - 1; i++) {
-      if (i == sep) continue;
+      if (i == sep) {
+        continue;
+      }
       boolean cont = i > 1 && ids[i - 1] != FakeVocab.SEP && rng.nextDouble() < 0.3;
       ids[i] = cont ? 5 + FakeVocab.W + rng.nextInt(FakeVocab.W) : 5 + rng.nextInt(FakeVocab.W);
     }
@@ -38,7 +40,8 @@ class MaskerTest {
       int expect = Math.min(20, Math.max(1, (int) Math.rint(len * 0.15)));
       assertTrue(r.positions().length <= expect);
       // budget reached except when a whole word would not fit at the very end
-      assertTrue(r.positions().length >= expect - 2, "masked " + r.positions().length + " of " + expect);
+      assertTrue(
+          r.positions().length >= expect - 2, "masked " + r.positions().length + " of " + expect);
       total += expect;
       masked += r.positions().length;
       for (int i = 1; i < r.positions().length; i++) {
@@ -53,12 +56,16 @@ class MaskerTest {
       }
       // whole word: a masked continuation piece has its word start masked, and vice versa
       for (int p = 1; p < len; p++) {
-        if (!VOCAB.isSpecial(ids[p]) && !FakeVocab.isStart(ids[p]) && !VOCAB.isSpecial(ids[p - 1])) {
+        if (!VOCAB.isSpecial(ids[p])
+            && !FakeVocab.isStart(ids[p])
+            && !VOCAB.isSpecial(ids[p - 1])) {
           assertEquals(isMasked[p - 1], isMasked[p], "word split by masking at " + p);
         }
       }
       for (int p = 0; p < len; p++) {
-        if (!isMasked[p]) assertEquals(ids[p], r.inputIds()[p], "unmasked position changed");
+        if (!isMasked[p]) {
+          assertEquals(ids[p], r.inputIds()[p], "unmasked position changed");
+        }
       }
     }
     assertTrue(masked > 0.97 * total, masked + " of " + total);
@@ -103,9 +110,11 @@ class MaskerTest {
       MaskedInstance r = m.mask(ids, new Rng(5000 + t));
       for (int k = 0; k < r.positions().length; k++) {
         int v = r.inputIds()[r.positions()[k]];
-        if (v == FakeVocab.MASK) mask++;
-        else if (v == r.labels()[k]) same++;
-        else {
+        if (v == FakeVocab.MASK) {
+          mask++;
+        } else if (v == r.labels()[k]) {
+          same++;
+        } else {
           other++;
           assertTrue(VOCAB.isRandomCandidate(v), "random replacement must be an ordinary piece");
         }
@@ -136,7 +145,8 @@ class MaskerTest {
     int[] ids = randomInstance(new Rng(4), 50);
     assertEquals(0, none.mask(ids, new Rng(1)).positions().length);
     Masker m = new Masker(MaskingConfig.DEFAULT, VOCAB);
-    MaskedInstance r = m.mask(new int[] {FakeVocab.CLS, 7, FakeVocab.SEP, 8, FakeVocab.SEP}, new Rng(1));
+    MaskedInstance r =
+        m.mask(new int[] {FakeVocab.CLS, 7, FakeVocab.SEP, 8, FakeVocab.SEP}, new Rng(1));
     assertEquals(1, r.positions().length);
     MaskedInstance onlySpecial = m.mask(new int[] {FakeVocab.CLS, FakeVocab.SEP}, new Rng(1));
     assertEquals(0, onlySpecial.positions().length);

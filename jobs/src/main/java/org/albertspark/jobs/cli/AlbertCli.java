@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
     name = "albert",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "ALBERT on Apache Spark: prepare corpora, train vocabularies, create, run and benchmark models.",
+    description =
+        "ALBERT on Apache Spark: prepare corpora, train vocabularies, create, run and benchmark models.",
     subcommands = {
       CommandLine.HelpCommand.class,
       InitModelCommand.class,
@@ -44,10 +45,13 @@ public final class AlbertCli implements Runnable {
    */
   private static int reportFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     Throwable cause = e;
-    while (cause.getCause() != null && (cause.getMessage() == null || cause instanceof java.util.concurrent.ExecutionException)) {
+    while (cause.getCause() != null
+        && (cause.getMessage() == null
+            || cause instanceof java.util.concurrent.ExecutionException)) {
       cause = cause.getCause();
     }
-    String what = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    String what =
+        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     if (cause instanceof java.nio.file.NoSuchFileException n && n.getReason() == null) {
       what = "no such file: " + what;
     }

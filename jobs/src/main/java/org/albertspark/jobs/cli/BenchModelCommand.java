@@ -7,10 +7,10 @@ import java.util.concurrent.Callable;
 import org.albertspark.model.bench.ModelBenchmark;
 import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.config.Presets;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code albert bench model}: GEMM rate, inference and training throughput, MFU, in one run. */
 @Command(
@@ -28,28 +28,48 @@ public final class BenchModelCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--preset", defaultValue = "albert-base-v2", paramLabel = "NAME",
+  @Option(
+      names = "--preset",
+      defaultValue = "albert-base-v2",
+      paramLabel = "NAME",
       description = "Model shape: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
       completionCandidates = PresetNames.class)
   String preset;
 
-  @Option(names = "--config", paramLabel = "FILE",
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
       description = "Model shape from a HuggingFace config.json instead of --preset.")
   Path config;
 
-  @Option(names = "--seq", defaultValue = "128", paramLabel = "T", description = "Sequence length (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seq",
+      defaultValue = "128",
+      paramLabel = "T",
+      description = "Sequence length (default: ${DEFAULT-VALUE}).")
   int seq;
 
-  @Option(names = "--inference-batch", defaultValue = "32", paramLabel = "B",
+  @Option(
+      names = "--inference-batch",
+      defaultValue = "32",
+      paramLabel = "B",
       description = "Inference batch size (default: ${DEFAULT-VALUE}).")
   int inferenceBatch;
 
-  @Option(names = "--train-batch", defaultValue = "8,32", split = ",", paramLabel = "B",
+  @Option(
+      names = "--train-batch",
+      defaultValue = "8,32",
+      split = ",",
+      paramLabel = "B",
       description = "Training batch sizes, comma-separated (default: ${DEFAULT-VALUE}).")
   List<Integer> trainBatches;
 
-  @Option(names = "--iterations", defaultValue = "3", paramLabel = "N",
-      description = "Timed passes per measurement after one warm-up; the best is reported (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--iterations",
+      defaultValue = "3",
+      paramLabel = "N",
+      description =
+          "Timed passes per measurement after one warm-up; the best is reported (default: ${DEFAULT-VALUE}).")
   int iterations;
 
   @Option(names = "--skip-inference", description = "Do not measure inference.")
@@ -58,8 +78,11 @@ public final class BenchModelCommand implements Callable<Integer> {
   @Option(names = "--skip-training", description = "Do not measure training steps.")
   boolean skipTraining;
 
-  @Option(names = "--json", description = "One JSON object per line (keys name, batch, seq, seq_per_s, "
-      + "tokens_per_s, model_gflops, gemm_gflops, mfu, peak_rss_mb) instead of the table.")
+  @Option(
+      names = "--json",
+      description =
+          "One JSON object per line (keys name, batch, seq, seq_per_s, "
+              + "tokens_per_s, model_gflops, gemm_gflops, mfu, peak_rss_mb) instead of the table.")
   boolean json;
 
   static final class PresetNames implements Iterable<String> {
@@ -71,12 +94,17 @@ public final class BenchModelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws java.io.IOException {
-    if (seq <= 0 || inferenceBatch <= 0 || iterations <= 0 || trainBatches.stream().anyMatch(b -> b <= 0)) {
-      throw new IllegalArgumentException("--seq, --inference-batch, --train-batch and --iterations must be positive");
+    if (seq <= 0
+        || inferenceBatch <= 0
+        || iterations <= 0
+        || trainBatches.stream().anyMatch(b -> b <= 0)) {
+      throw new IllegalArgumentException(
+          "--seq, --inference-batch, --train-batch and --iterations must be positive");
     }
     AlbertConfig shape = config != null ? AlbertConfig.read(config) : Presets.load(preset);
-    var options = new ModelBenchmark.Options(shape, seq, inferenceBatch, trainBatches,
-        iterations, !skipInference, !skipTraining);
+    var options =
+        new ModelBenchmark.Options(
+            shape, seq, inferenceBatch, trainBatches, iterations, !skipInference, !skipTraining);
     PrintWriter out = spec.commandLine().getOut();
     var results = ModelBenchmark.run(options, spec.commandLine().getErr());
     if (json) {

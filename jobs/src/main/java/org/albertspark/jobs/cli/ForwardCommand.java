@@ -12,12 +12,14 @@ import org.albertspark.tokenizer.AlbertTokenizer;
 import org.albertspark.tokenizer.EncodedInput;
 import org.albertspark.tokenizer.SentencePieceModel;
 import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code albert forward}: a model directory's activations, losses and gradients on given inputs. */
+/**
+ * {@code albert forward}: a model directory's activations, losses and gradients on given inputs.
+ */
 @Command(
     name = "forward",
     mixinStandardHelpOptions = true,
@@ -43,23 +45,33 @@ public final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--inputs", paramLabel = "FILE", description = "Inputs (.safetensors).")
     Path inputs;
 
-    @Option(names = "--text", paramLabel = "TEXT", arity = "1..*",
-        description = "Texts to encode instead, one sequence each, with the model directory's "
-            + "spiece.model (ALBERT preprocessing, [CLS] text [SEP], cut to max_position_embeddings "
-            + "tokens, padded to the longest).")
+    @Option(
+        names = "--text",
+        paramLabel = "TEXT",
+        arity = "1..*",
+        description =
+            "Texts to encode instead, one sequence each, with the model directory's "
+                + "spiece.model (ALBERT preprocessing, [CLS] text [SEP], cut to max_position_embeddings "
+                + "tokens, padded to the longest).")
     List<String> texts;
   }
 
   @ArgGroup(multiplicity = "1")
   Source source;
 
-  @Option(names = "--output", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--output",
+      required = true,
+      paramLabel = "FILE",
       description = "Where to write the activations and losses (.safetensors).")
   Path output;
 
-  @Option(names = "--grads", paramLabel = "FILE",
-      description = "Also write the gradient of the loss for every parameter, under HF names "
-          + "(needs labels in the inputs).")
+  @Option(
+      names = "--grads",
+      paramLabel = "FILE",
+      description =
+          "Also write the gradient of the loss for every parameter, under HF names "
+              + "(needs labels in the inputs).")
   Path grads;
 
   @Override
@@ -71,10 +83,17 @@ public final class ForwardCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--grads needs labels: use --inputs");
       }
       AlbertModel loaded = ModelDirectory.load(model);
-      Path spm = ModelDirectory.spieceModel(model).orElseThrow(() -> new IllegalArgumentException(
-          model + " has no spiece.model to encode --text with"));
-      Batch batch = encode(new AlbertTokenizer(SentencePieceModel.load(spm)), source.texts,
-          loaded.config().maxPositionEmbeddings());
+      Path spm =
+          ModelDirectory.spieceModel(model)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          model + " has no spiece.model to encode --text with"));
+      Batch batch =
+          encode(
+              new AlbertTokenizer(SentencePieceModel.load(spm)),
+              source.texts,
+              loaded.config().maxPositionEmbeddings());
       ForwardDump.write(ForwardDump.run(loaded, batch, false), output, null, loaded);
     }
     spec.commandLine().getErr().println("wrote " + output + (grads == null ? "" : " and " + grads));

@@ -12,12 +12,15 @@ import org.albertspark.model.config.Presets;
 import org.albertspark.model.io.ModelDirectory;
 import org.albertspark.tokenizer.SentencePieceModel;
 import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code albert init}: a freshly initialized model directory, the start of pretraining from scratch. */
+/**
+ * {@code albert init}: a freshly initialized model directory, the start of pretraining from
+ * scratch.
+ */
 @Command(
     name = "init",
     mixinStandardHelpOptions = true,
@@ -32,7 +35,9 @@ public final class InitModelCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   static final class Shape {
-    @Option(names = "--preset", paramLabel = "NAME",
+    @Option(
+        names = "--preset",
+        paramLabel = "NAME",
         description = "albert-base-v2, albert-large-v2, albert-xlarge-v2 or albert-xxlarge-v2.")
     String preset;
 
@@ -43,14 +48,24 @@ public final class InitModelCommand implements Callable<Integer> {
   @ArgGroup(multiplicity = "1")
   Shape shape;
 
-  @Option(names = "--spm-model", paramLabel = "FILE",
+  @Option(
+      names = "--spm-model",
+      paramLabel = "FILE",
       description = "SentencePiece model: sets vocab_size and is saved as spiece.model.")
   Path spmModel;
 
-  @Option(names = "--output", required = true, paramLabel = "DIR", description = "Directory to create.")
+  @Option(
+      names = "--output",
+      required = true,
+      paramLabel = "DIR",
+      description = "Directory to create.")
   Path output;
 
-  @Option(names = "--seed", defaultValue = "42", paramLabel = "N", description = "Initialization seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      paramLabel = "N",
+      description = "Initialization seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--overwrite", description = "Replace a model already in --output.")
@@ -58,26 +73,33 @@ public final class InitModelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AlbertConfig config = shape.preset != null ? Presets.load(shape.preset) : AlbertConfig.read(shape.config);
+    AlbertConfig config =
+        shape.preset != null ? Presets.load(shape.preset) : AlbertConfig.read(shape.config);
     if (spmModel != null) {
       SentencePieceModel spm = SentencePieceModel.load(spmModel);
-      config = config.with(Map.of("vocab_size", spm.size(), "pad_token_id", Math.max(0, spm.padId())));
+      config =
+          config.with(Map.of("vocab_size", spm.size(), "pad_token_id", Math.max(0, spm.padId())));
     }
     if (Files.exists(output.resolve(ModelDirectory.WEIGHTS)) && !overwrite) {
-      throw new IllegalArgumentException(output + " already holds a model (use --overwrite to replace it)");
+      throw new IllegalArgumentException(
+          output + " already holds a model (use --overwrite to replace it)");
     }
     AlbertModel model = AlbertModel.initialize(config, AlbertModel.headOf(config), seed);
     Map<String, String> provenance = new LinkedHashMap<>();
     provenance.put("created_by", "albert init");
     provenance.put("created_at", Instant.now().toString());
     provenance.put("init_seed", Long.toString(seed));
-    provenance.put("shape", shape.preset != null ? "preset " + shape.preset : "config " + shape.config);
+    provenance.put(
+        "shape", shape.preset != null ? "preset " + shape.preset : "config " + shape.config);
     if (spmModel != null) {
       provenance.put("spm_model", spmModel.getFileName().toString());
     }
     ModelDirectory.save(output, model, spmModel, provenance);
-    spec.commandLine().getOut().printf("wrote %s: %s, %,d parameters%n", output, String.join(", ", config.architectures()),
-        model.layout().totalSize());
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "wrote %s: %s, %,d parameters%n",
+            output, String.join(", ", config.architectures()), model.layout().totalSize());
     return 0;
   }
 }

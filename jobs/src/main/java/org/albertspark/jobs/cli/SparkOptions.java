@@ -5,29 +5,43 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** The Spark flags of the Spark commands ({@code albert prep}, {@code albert train-vocab}); used with {@code @Mixin}. */
+/**
+ * The Spark flags of the Spark commands ({@code albert prep}, {@code albert train-vocab}); used
+ * with {@code @Mixin}.
+ */
 public final class SparkOptions {
 
-  @Spec(Spec.Target.MIXEE) CommandSpec mixee;
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
 
-  @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
-      description = "Processing parallelism (input splits and tasks); does not change the output "
-          + "(default: 0 = Spark's default parallelism).")
+  @Option(
+      names = "--partitions",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Processing parallelism (input splits and tasks); does not change the output "
+              + "(default: 0 = Spark's default parallelism).")
   int partitions;
 
-  @Option(names = "--master", defaultValue = "local[*]", paramLabel = "URL",
-      description = "Spark master (default: ${DEFAULT-VALUE}; under spark-submit, its --master wins unless "
-          + "this flag is given).")
+  @Option(
+      names = "--master",
+      defaultValue = "local[*]",
+      paramLabel = "URL",
+      description =
+          "Spark master (default: ${DEFAULT-VALUE}; under spark-submit, its --master wins unless "
+              + "this flag is given).")
   String master;
 
   /**
-   * Gets or creates the session named {@code appName}: with --master when it is given or when no spark.master
-   * is set (spark-submit sets one), otherwise with spark-submit's master.
+   * Gets or creates the session named {@code appName}: with --master when it is given or when no
+   * spark.master is set (spark-submit sets one), otherwise with spark-submit's master.
    */
   SparkSession session(String appName) {
     SparkSession.Builder sb = SparkSession.builder().appName(appName);
     boolean masterGiven = mixee.commandLine().getParseResult().hasMatchedOption("--master");
-    if (masterGiven || System.getProperty("spark.master") == null) sb.master(master);
+    if (masterGiven || System.getProperty("spark.master") == null) {
+      sb.master(master);
+    }
     return sb.getOrCreate();
   }
 }

@@ -35,26 +35,42 @@ import picocli.CommandLine.Option;
 public final class TokenizeCommand implements Callable<Integer> {
 
   /** Output format, as spm_encode's --output_format. */
-  public enum Format { id, piece }
+  public enum Format {
+    id,
+    piece
+  }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--spm-model", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--spm-model",
+      required = true,
+      paramLabel = "FILE",
       description = "SentencePiece .model file (e.g. ALBERT's 30k-clean.model / spiece.model).")
   Path model;
 
-  @Option(names = "--albert",
+  @Option(
+      names = "--albert",
       description = "Apply ALBERT's preprocessing and HuggingFace's AlbertTokenizer._tokenize.")
   boolean albert;
 
-  @Option(names = "--format", defaultValue = "piece", paramLabel = "id|piece",
+  @Option(
+      names = "--format",
+      defaultValue = "piece",
+      paramLabel = "id|piece",
       description = "Print ids or pieces (default: ${DEFAULT-VALUE}, as spm_encode).")
   Format format;
 
-  @Option(names = "--input", paramLabel = "FILE", description = "Input text file (default: standard input).")
+  @Option(
+      names = "--input",
+      paramLabel = "FILE",
+      description = "Input text file (default: standard input).")
   Path input;
 
-  @Option(names = "--output", paramLabel = "FILE", description = "Output file (default: standard output).")
+  @Option(
+      names = "--output",
+      paramLabel = "FILE",
+      description = "Output file (default: standard output).")
   Path output;
 
   @Override
@@ -63,22 +79,31 @@ public final class TokenizeCommand implements Callable<Integer> {
     try {
       sp = SentencePieceModel.load(model);
     } catch (IOException e) {
-      spec.commandLine().getErr().println("albert tokenize: cannot load --spm-model: " + e.getMessage());
+      spec.commandLine()
+          .getErr()
+          .println("albert tokenize: cannot load --spm-model: " + e.getMessage());
       spec.commandLine().getErr().flush();
       return 1;
     }
     AlbertTokenizer tok = albert ? new AlbertTokenizer(sp) : null;
-    try (InputStream in = new BufferedInputStream(input == null ? System.in : Files.newInputStream(input), 1 << 16);
-        OutputStream out = output == null
-            ? new BufferedOutputStream(new NonClosing(System.out), 1 << 16)
-            : new BufferedOutputStream(Files.newOutputStream(output), 1 << 16)) {
+    try (InputStream in =
+            new BufferedInputStream(
+                input == null ? System.in : Files.newInputStream(input), 1 << 16);
+        OutputStream out =
+            output == null
+                ? new BufferedOutputStream(new NonClosing(System.out), 1 << 16)
+                : new BufferedOutputStream(Files.newOutputStream(output), 1 << 16)) {
       run(sp, tok, format, in, out);
     }
     return 0;
   }
 
-  /** Reads lines (split on '\n' only) from {@code in} and writes one result line each to {@code out}. */
-  static void run(SentencePieceModel sp, AlbertTokenizer tok, Format format, InputStream in, OutputStream out)
+  /**
+   * Reads lines (split on '\n' only) from {@code in} and writes one result line each to {@code
+   * out}.
+   */
+  static void run(
+      SentencePieceModel sp, AlbertTokenizer tok, Format format, InputStream in, OutputStream out)
       throws IOException {
     byte[] line = new byte[4096];
     int len = 0;
@@ -93,33 +118,51 @@ public final class TokenizeCommand implements Callable<Integer> {
           len = 0;
           pending = false;
         } else {
-          if (len == line.length) line = Arrays.copyOf(line, line.length * 2);
+          if (len == line.length) {
+            line = Arrays.copyOf(line, line.length * 2);
+          }
           line[len++] = b;
           pending = true;
         }
       }
     }
-    if (pending) emit(sp, tok, format, line, len, out); // last line without '\n', as getline
+    if (pending) {
+      emit(sp, tok, format, line, len, out); // last line without '\n', as getline
+    }
     out.flush();
   }
 
-  private static void emit(SentencePieceModel sp, AlbertTokenizer tok, Format format, byte[] line, int len, OutputStream out)
+  private static void emit(
+      SentencePieceModel sp,
+      AlbertTokenizer tok,
+      Format format,
+      byte[] line,
+      int len,
+      OutputStream out)
       throws IOException {
     if (format == Format.id) {
       int[] ids;
-      if (tok == null) ids = sp.encodeUtf8AsIds(line, 0, len);
-      else ids = tok.tokenizeToIds(new String(line, 0, len, StandardCharsets.UTF_8));
+      if (tok == null) {
+        ids = sp.encodeUtf8AsIds(line, 0, len);
+      } else {
+        ids = tok.tokenizeToIds(new String(line, 0, len, StandardCharsets.UTF_8));
+      }
       StringBuilder sb = new StringBuilder(ids.length * 6 + 1);
       for (int i = 0; i < ids.length; i++) {
-        if (i > 0) sb.append(' ');
+        if (i > 0) {
+          sb.append(' ');
+        }
         sb.append(ids[i]);
       }
       sb.append('\n');
       out.write(sb.toString().getBytes(StandardCharsets.US_ASCII));
     } else {
       List<String> pieces;
-      if (tok == null) pieces = sp.encodeUtf8AsPieces(line, 0, len);
-      else pieces = tok.tokenize(new String(line, 0, len, StandardCharsets.UTF_8));
+      if (tok == null) {
+        pieces = sp.encodeUtf8AsPieces(line, 0, len);
+      } else {
+        pieces = tok.tokenize(new String(line, 0, len, StandardCharsets.UTF_8));
+      }
       out.write((String.join(" ", pieces) + "\n").getBytes(StandardCharsets.UTF_8));
     }
   }

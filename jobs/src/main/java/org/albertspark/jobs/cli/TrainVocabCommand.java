@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code albert train-vocab}: a SentencePiece unigram vocabulary trained over a corpus with Spark. */
+/**
+ * {@code albert train-vocab}: a SentencePiece unigram vocabulary trained over a corpus with Spark.
+ */
 @Command(
     name = "train-vocab",
     mixinStandardHelpOptions = true,
@@ -35,68 +37,118 @@ public final class TrainVocabCommand implements Callable<Integer> {
 
   @Mixin CorpusInputOptions corpusInput;
 
-  @Option(names = "--output", required = true, paramLabel = "FILE.model",
+  @Option(
+      names = "--output",
+      required = true,
+      paramLabel = "FILE.model",
       description = "Model to write (any Hadoop file system); FILE.vocab is written next to it.")
   String output;
 
   @Option(names = "--overwrite", description = "Replace an existing --output.")
   boolean overwrite;
 
-  @Option(names = "--vocab-size", defaultValue = "30000", paramLabel = "N",
+  @Option(
+      names = "--vocab-size",
+      defaultValue = "30000",
+      paramLabel = "N",
       description = "Vocabulary size including the special pieces (default: ${DEFAULT-VALUE}).")
   int vocabSize;
 
-  @Option(names = "--character-coverage", defaultValue = "0.99995", paramLabel = "F",
-      description = "Share of the corpus' characters the alphabet must cover, 0.98..1; rarer characters "
-          + "become <unk> (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--character-coverage",
+      defaultValue = "0.99995",
+      paramLabel = "F",
+      description =
+          "Share of the corpus' characters the alphabet must cover, 0.98..1; rarer characters "
+              + "become <unk> (default: ${DEFAULT-VALUE}).")
   float characterCoverage;
 
-  @Option(names = "--model-type", defaultValue = "unigram", paramLabel = "TYPE",
+  @Option(
+      names = "--model-type",
+      defaultValue = "unigram",
+      paramLabel = "TYPE",
       description = "Model type; only unigram (ALBERT's) is supported (default: ${DEFAULT-VALUE}).")
   String modelType;
 
-  @Option(names = "--albert-preprocess", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Apply ALBERT's preprocessing before training (default: on; --no-albert-preprocess "
-          + "trains on the text as is, after nmt_nfkc normalization).")
+  @Option(
+      names = "--albert-preprocess",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Apply ALBERT's preprocessing before training (default: on; --no-albert-preprocess "
+              + "trains on the text as is, after nmt_nfkc normalization).")
   boolean albertPreprocess;
 
-  @Option(names = "--max-words", defaultValue = "2000000", paramLabel = "N",
-      description = "Keep at most this many distinct words on the driver, the most frequent ones (a warning "
-          + "says how much of the corpus was left out); bounds driver memory, roughly 1 KB per word "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-words",
+      defaultValue = "2000000",
+      paramLabel = "N",
+      description =
+          "Keep at most this many distinct words on the driver, the most frequent ones (a warning "
+              + "says how much of the corpus was left out); bounds driver memory, roughly 1 KB per word "
+              + "(default: ${DEFAULT-VALUE}).")
   long maxWords;
 
-  @Option(names = "--sample-fraction", defaultValue = "1.0", paramLabel = "F",
-      description = "Train on this share of the sentences, chosen by a hash of --seed and the sentence "
-          + "(default: ${DEFAULT-VALUE} = all).")
+  @Option(
+      names = "--sample-fraction",
+      defaultValue = "1.0",
+      paramLabel = "F",
+      description =
+          "Train on this share of the sentences, chosen by a hash of --seed and the sentence "
+              + "(default: ${DEFAULT-VALUE} = all).")
   double sampleFraction;
 
-  @Option(names = "--seed", defaultValue = "12345", paramLabel = "N",
-      description = "Seed of --sample-fraction; training itself is deterministic (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "12345",
+      paramLabel = "N",
+      description =
+          "Seed of --sample-fraction; training itself is deterministic (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--max-piece-length", defaultValue = "16", paramLabel = "N",
+  @Option(
+      names = "--max-piece-length",
+      defaultValue = "16",
+      paramLabel = "N",
       description = "Longest piece in characters (default: ${DEFAULT-VALUE}).")
   int maxPieceLength;
 
-  @Option(names = "--split-digits", description = "Make every digit its own piece (default: off, as ALBERT).")
+  @Option(
+      names = "--split-digits",
+      description = "Make every digit its own piece (default: off, as ALBERT).")
   boolean splitDigits;
 
-  @Option(names = "--seed-pieces", defaultValue = "1000000", paramLabel = "N",
-      description = "Frequent substrings kept as EM seed pieces (spm_train's seed_sentencepiece_size; "
-          + "default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed-pieces",
+      defaultValue = "1000000",
+      paramLabel = "N",
+      description =
+          "Frequent substrings kept as EM seed pieces (spm_train's seed_sentencepiece_size; "
+              + "default: ${DEFAULT-VALUE}).")
   int seedPieces;
 
-  @Option(names = "--control-symbols", split = ",", paramLabel = "SYM",
-      description = "Control symbols, in id order after <pad> and <unk> (default: [CLS],[SEP],[MASK]).")
+  @Option(
+      names = "--control-symbols",
+      split = ",",
+      paramLabel = "SYM",
+      description =
+          "Control symbols, in id order after <pad> and <unk> (default: [CLS],[SEP],[MASK]).")
   List<String> controlSymbols;
 
-  @Option(names = "--user-defined-symbols", split = ",", paramLabel = "SYM",
-      description = "User-defined symbols, always kept whole (default: ( ) \" - . \u2013 \u00a3 \u20ac). "
-          + "An empty value (--user-defined-symbols=) means none.")
+  @Option(
+      names = "--user-defined-symbols",
+      split = ",",
+      paramLabel = "SYM",
+      description =
+          "User-defined symbols, always kept whole (default: ( ) \" - . \u2013 \u00a3 \u20ac). "
+              + "An empty value (--user-defined-symbols=) means none.")
   List<String> userDefinedSymbols;
 
-  @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      paramLabel = "N",
       description = "Driver threads for training (default: 0 = all cores).")
   int threads;
 
@@ -109,41 +161,72 @@ public final class TrainVocabCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     var err = spec.commandLine().getErr();
     if (!"unigram".equalsIgnoreCase(modelType)) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--model-type " + modelType + " is not supported: only unigram (ALBERT's model type) is implemented");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--model-type "
+              + modelType
+              + " is not supported: only unigram (ALBERT's model type) is implemented");
     }
-    UnigramTrainerOptions.Builder tb = UnigramTrainerOptions.builder()
-        .vocabSize(vocabSize)
-        .characterCoverage(characterCoverage)
-        .maxPieceLength(maxPieceLength)
-        .splitDigits(splitDigits)
-        .seedSentencepieceSize(seedPieces)
-        .numThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
-    if (controlSymbols != null) tb.controlSymbols(nonEmpty(controlSymbols));
-    if (userDefinedSymbols != null) tb.userDefinedSymbols(nonEmpty(userDefinedSymbols));
+    UnigramTrainerOptions.Builder tb =
+        UnigramTrainerOptions.builder()
+            .vocabSize(vocabSize)
+            .characterCoverage(characterCoverage)
+            .maxPieceLength(maxPieceLength)
+            .splitDigits(splitDigits)
+            .seedSentencepieceSize(seedPieces)
+            .numThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+    if (controlSymbols != null) {
+      tb.controlSymbols(nonEmpty(controlSymbols));
+    }
+    if (userDefinedSymbols != null) {
+      tb.userDefinedSymbols(nonEmpty(userDefinedSymbols));
+    }
     VocabTrainingJob.Settings settings;
     try {
-      settings = new VocabTrainingJob.Settings(corpusInput.inputs, corpusInput.format, corpusInput.textField,
-          output, tb.build(), albertPreprocess, maxWords, sampleFraction, seed, sparkOptions.partitions, overwrite);
+      settings =
+          new VocabTrainingJob.Settings(
+              corpusInput.inputs,
+              corpusInput.format,
+              corpusInput.textField,
+              output,
+              tb.build(),
+              albertPreprocess,
+              maxWords,
+              sampleFraction,
+              seed,
+              sparkOptions.partitions,
+              overwrite);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     DateTimeFormatter hms = DateTimeFormatter.ofPattern("HH:mm:ss");
-    java.util.function.Consumer<String> progress = msg -> {
-      if (!quiet || msg.startsWith("WARNING")) err.println("[train-vocab " + LocalTime.now().format(hms) + "] " + msg);
-      err.flush();
-    };
+    java.util.function.Consumer<String> progress =
+        msg -> {
+          if (!quiet || msg.startsWith("WARNING")) {
+            err.println("[train-vocab " + LocalTime.now().format(hms) + "] " + msg);
+          }
+          err.flush();
+        };
     SparkSession spark = sparkOptions.session("albert train-vocab");
     spark.sparkContext().setLogLevel("WARN"); // our progress lines are the log; Spark INFO is noise
     try {
       VocabTrainingJob.Result r = VocabTrainingJob.run(spark, settings, progress);
       var rep = r.report();
       var out = spec.commandLine().getOut();
-      out.printf("wrote %s: %d pieces (%d learned, alphabet %d), trained on %,d sentences / %,d word occurrences "
+      out.printf(
+          "wrote %s: %d pieces (%d learned, alphabet %d), trained on %,d sentences / %,d word occurrences "
               + "(%,d distinct, %,d kept); counting %.1fs, training %.1fs, driver peak heap %,d MB%n",
-          rep.output(), r.model().pieces().size(), r.model().pieces().size() - settings.trainer().metaPieceCount(),
-          rep.trainerStats().alphabetSize(), rep.sentences(), rep.wordOccurrences(), rep.distinctFragments(),
-          rep.keptFragments(), rep.countSeconds(), rep.trainSeconds(), rep.driverPeakHeapBytes() >> 20);
+          rep.output(),
+          r.model().pieces().size(),
+          r.model().pieces().size() - settings.trainer().metaPieceCount(),
+          rep.trainerStats().alphabetSize(),
+          rep.sentences(),
+          rep.wordOccurrences(),
+          rep.distinctFragments(),
+          rep.keptFragments(),
+          rep.countSeconds(),
+          rep.trainSeconds(),
+          rep.driverPeakHeapBytes() >> 20);
       out.flush();
       return 0;
     } catch (IllegalArgumentException e) {
@@ -156,7 +239,10 @@ public final class TrainVocabCommand implements Callable<Integer> {
 
   private static List<String> nonEmpty(List<String> l) {
     List<String> o = new ArrayList<>();
-    for (String s : l) if (!s.isEmpty()) o.add(s);
+    for (String s : l)
+      if (!s.isEmpty()) {
+        o.add(s);
+      }
     return o;
   }
 }

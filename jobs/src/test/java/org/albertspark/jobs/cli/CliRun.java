@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
 
-/** One {@code albert} invocation in-process: its exit code and what it wrote to stdout and stderr. */
+/**
+ * One {@code albert} invocation in-process: its exit code and what it wrote to stdout and stderr.
+ */
 record CliRun(int exit, String out, String err) {
 
   /** Runs {@code albert args...} with picocli's out and err captured. */

@@ -22,12 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code albert tokenize} against spm_encode's fixture output, and {@code albert bench tokenizer} smoke test. */
+/**
+ * {@code albert tokenize} against spm_encode's fixture output, and {@code albert bench tokenizer}
+ * smoke test.
+ */
 class TokenizeCommandTest {
 
   private static Path fixtures() {
     String shared = System.getProperty("albert.shared.dir");
-    assumeTrue(shared != null && !shared.isBlank(), "albert.shared.dir not set: skipping fixture-based CLI tests");
+    assumeTrue(
+        shared != null && !shared.isBlank(),
+        "albert.shared.dir not set: skipping fixture-based CLI tests");
     Path d = Path.of(shared, "fixtures", "tokenizer");
     assumeTrue(Files.isDirectory(d), d + " absent: skipping fixture-based CLI tests");
     return d;
@@ -40,11 +45,21 @@ class TokenizeCommandTest {
     "unigram-2000, heldout, id", "unigram-2000, heldout, piece",
     "unigram-2000, heldout_preprocessed, id", "unigram-2000, heldout_preprocessed, piece",
   })
-  void identicalToSpmEncodeOutputFiles(String model, String input, String format, @TempDir Path tmp) throws Exception {
+  void identicalToSpmEncodeOutputFiles(String model, String input, String format, @TempDir Path tmp)
+      throws Exception {
     Path d = fixtures();
     Path out = tmp.resolve("out.txt");
-    CliRun r = run("tokenize", "--spm-model", d.resolve(model + ".model").toString(), "--format", format,
-        "--input", d.resolve(input + ".txt").toString(), "--output", out.toString());
+    CliRun r =
+        run(
+            "tokenize",
+            "--spm-model",
+            d.resolve(model + ".model").toString(),
+            "--format",
+            format,
+            "--input",
+            d.resolve(input + ".txt").toString(),
+            "--output",
+            out.toString());
     assertEquals(0, r.exit(), r.err());
     String ext = format.equals("id") ? "ids" : "pieces";
     byte[] expected = Files.readAllBytes(d.resolve(model + "." + input + "." + ext + ".txt"));
@@ -52,7 +67,9 @@ class TokenizeCommandTest {
     if (!java.util.Arrays.equals(expected, got)) {
       List<String> e = Files.readAllLines(d.resolve(model + "." + input + "." + ext + ".txt"));
       List<String> g = Files.readAllLines(out);
-      for (int i = 0; i < Math.min(e.size(), g.size()); i++) assertEquals(e.get(i), g.get(i), "line " + i);
+      for (int i = 0; i < Math.min(e.size(), g.size()); i++) {
+        assertEquals(e.get(i), g.get(i), "line " + i);
+      }
       assertEquals(e.size(), g.size(), "line count");
     }
     assertArrayEquals(expected, got);
@@ -65,12 +82,24 @@ class TokenizeCommandTest {
     List<JsonNode> cases = new ArrayList<>();
     ObjectMapper json = new ObjectMapper();
     for (String l : Files.readAllLines(d.resolve(model + ".albert_tokenizer.jsonl"))) {
-      if (!l.isBlank()) cases.add(json.readTree(l));
+      if (!l.isBlank()) {
+        cases.add(json.readTree(l));
+      }
     }
     for (String format : new String[] {"piece", "id"}) {
       Path out = tmp.resolve("out-" + format + ".txt");
-      CliRun r = run("tokenize", "--spm-model", d.resolve(model + ".model").toString(), "--albert",
-          "--format", format, "--input", d.resolve("heldout.txt").toString(), "--output", out.toString());
+      CliRun r =
+          run(
+              "tokenize",
+              "--spm-model",
+              d.resolve(model + ".model").toString(),
+              "--albert",
+              "--format",
+              format,
+              "--input",
+              d.resolve("heldout.txt").toString(),
+              "--output",
+              out.toString());
       assertEquals(0, r.exit(), r.err());
       String text = Files.readString(out, StandardCharsets.UTF_8);
       String[] lines = text.split("\n", -1);
@@ -90,11 +119,21 @@ class TokenizeCommandTest {
     PrintStream oldOut = System.out;
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     try {
-      // "a\rb" stays one line; a last line without '\n' is still encoded; invalid UTF-8 as spm_encode.
-      System.setIn(new ByteArrayInputStream(
-          new byte[] {'H', 'e', 'l', 'l', 'o', '\n', '\n', 'a', '\r', 'b', '\n', 'x', (byte) 0xFF, 'y'}));
+      // "a\rb" stays one line; a last line without '\n' is still encoded; invalid UTF-8 as
+      // spm_encode.
+      System.setIn(
+          new ByteArrayInputStream(
+              new byte[] {
+                'H', 'e', 'l', 'l', 'o', '\n', '\n', 'a', '\r', 'b', '\n', 'x', (byte) 0xFF, 'y'
+              }));
       System.setOut(new PrintStream(buf, true));
-      CliRun r = run("tokenize", "--spm-model", d.resolve("albert-30k.model").toString(), "--format", "id");
+      CliRun r =
+          run(
+              "tokenize",
+              "--spm-model",
+              d.resolve("albert-30k.model").toString(),
+              "--format",
+              "id");
       assertEquals(0, r.exit(), r.err());
     } finally {
       System.setIn(oldIn);
@@ -136,12 +175,30 @@ class TokenizeCommandTest {
   @Test
   void benchTokenizerRuns() throws Exception {
     Path d = fixtures();
-    CliRun r = run("bench", "tokenizer", "--spm-model", d.resolve("unigram-2000.model").toString(),
-        "--input", d.resolve("heldout.txt").toString(), "--repeat", "1");
+    CliRun r =
+        run(
+            "bench",
+            "tokenizer",
+            "--spm-model",
+            d.resolve("unigram-2000.model").toString(),
+            "--input",
+            d.resolve("heldout.txt").toString(),
+            "--repeat",
+            "1");
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("ours:"), r.out());
-    assertTrue(r.out().contains("identical ids: 1,000 / 1,000") || r.out().contains("spm_encode: NOT AVAILABLE"), r.out());
-    CliRun none = run("bench", "tokenizer", "--spm-model", "/nonexistent/x.model", "--input", "/nonexistent/y.txt");
+    assertTrue(
+        r.out().contains("identical ids: 1,000 / 1,000")
+            || r.out().contains("spm_encode: NOT AVAILABLE"),
+        r.out());
+    CliRun none =
+        run(
+            "bench",
+            "tokenizer",
+            "--spm-model",
+            "/nonexistent/x.model",
+            "--input",
+            "/nonexistent/y.txt");
     assertEquals(2, none.exit());
     assertTrue(none.err().contains("not found"), none.err());
   }

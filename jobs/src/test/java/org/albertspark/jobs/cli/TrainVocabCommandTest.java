@@ -24,9 +24,23 @@ class TrainVocabCommandTest {
     Path out = tmp.resolve("spiece.model");
     byte[][] bytes = new byte[2][];
     for (int runIndex = 0; runIndex < 2; runIndex++) {
-      CliRun r = run("train-vocab", "--input", TEXT.toString(), "--format", "lines", "--vocab-size", "400",
-          "--output", out.toString(), "--overwrite", "--quiet", "--master", "local[2]",
-          "--partitions", runIndex == 0 ? "1" : "3");
+      CliRun r =
+          run(
+              "train-vocab",
+              "--input",
+              TEXT.toString(),
+              "--format",
+              "lines",
+              "--vocab-size",
+              "400",
+              "--output",
+              out.toString(),
+              "--overwrite",
+              "--quiet",
+              "--master",
+              "local[2]",
+              "--partitions",
+              runIndex == 0 ? "1" : "3");
       assertEquals(0, r.exit(), r.err());
       assertTrue(r.out().contains("400 pieces"), r.out());
       bytes[runIndex] = Files.readAllBytes(out);
@@ -46,8 +60,14 @@ class TrainVocabCommandTest {
 
   @Test
   void aMissingInputIsAClearErrorBeforeAnyWork(@TempDir Path tmp) {
-    CliRun r = run("train-vocab", "--input", tmp.resolve("nope.txt").toString(), "--output",
-        tmp.resolve("m.model").toString(), "--quiet");
+    CliRun r =
+        run(
+            "train-vocab",
+            "--input",
+            tmp.resolve("nope.txt").toString(),
+            "--output",
+            tmp.resolve("m.model").toString(),
+            "--quiet");
     assertNotEquals(0, r.exit());
     assertTrue(r.err().contains("nope.txt"), r.err());
     assertTrue(!Files.exists(tmp.resolve("m.model")));
