@@ -12,8 +12,11 @@ import org.albertspark.model.kernels.Embeddings;
 import org.albertspark.model.kernels.LayerNorm;
 import org.albertspark.model.kernels.Linear;
 import org.albertspark.model.params.FlatTensors;
-import org.albertspark.model.params.ParameterLayout;
 import org.albertspark.model.params.ParameterLayout.Head;
+import org.albertspark.model.params.ParameterViews;
+import org.albertspark.model.params.ParameterViews.Dense;
+import org.albertspark.model.params.ParameterViews.Layer;
+import org.albertspark.model.params.ParameterViews.PretrainingHeads;
 import org.albertspark.model.tensor.Slice;
 
 /**
@@ -43,7 +46,7 @@ public final class AlbertNetwork {
               + batch.seqLength());
     }
     batch.validate(c);
-    FlatTensors p = model.parameters();
+    ParameterViews p = model.parameters().views();
     SplittableRandom rng = new SplittableRandom(dropoutSeed);
     int bsz = batch.batchSize(), t = batch.seqLength(), n = bsz * t;
     int e = c.embeddingSize(), h = c.hiddenSize();
@@ -60,9 +63,9 @@ public final class AlbertNetwork {
                 ws.embSum,
                 batch.inputIds(),
                 batch.tokenTypeIds(),
-                p.slice("albert.embeddings.word_embeddings.weight"),
-                p.slice("albert.embeddings.position_embeddings.weight"),
-                p.slice("albert.embeddings.token_type_embeddings.weight"),
+                p.embeddings().word(),
+                p.embeddings().position(),
+                p.embeddings().tokenType(),
                 bsz,
                 t,
                 e));
@@ -75,8 +78,8 @@ public final class AlbertNetwork {
                 ws.embMean,
                 ws.embRstd,
                 ws.embSum,
-                p.slice("albert.embeddings.LayerNorm.weight"),
-                p.slice("albert.embeddings.LayerNorm.bias"),
+                p.embeddings().norm().weight(),
+                p.embeddings().norm().bias(),
                 n,
                 e,
                 c.layerNormEps()));
@@ -89,8 +92,8 @@ public final class AlbertNetwork {
             Linear.forward(
                 ws.hidden[0],
                 ws.embOut,
-                p.slice("albert.encoder.embedding_hidden_mapping_in.weight"),
-                p.slice("albert.encoder.embedding_hidden_mapping_in.bias"),
+                p.embeddingMapping().weight(),
+                p.embeddingMapping().bias(),
                 n,
                 e,
                 h));
@@ -99,7 +102,7 @@ public final class AlbertNetwork {
       int group = c.groupOfLayer(layer);
       for (int inner = 0; inner < c.innerGroupNum(); inner++) {
         int a = layer * c.innerGroupNum() + inner;
-        layerForward(c, p, ParameterLayout.layerPrefix(group, inner), ws, a, rng);
+        layerForward(c, p.layer(group, inner), ws, a, rng);
       }
     }
 
@@ -110,14 +113,7 @@ public final class AlbertNetwork {
         Profile.Op.LINEAR_FORWARD,
         () ->
             Linear.forward(
-                ws.pooled,
-                last,
-                t * h,
-                p.slice("albert.pooler.weight"),
-                p.slice("albert.pooler.bias"),
-                bsz,
-                h,
-                h));
+                ws.pooled, last, t * h, p.pooler().weight(), p.pooler().bias(), bsz, h, h));
     timed(
         ws,
         Profile.Op.ACTIVATION,
@@ -152,7 +148,7 @@ public final class AlbertNetwork {
 
   /** One post-LN transformer layer: hidden[a] → hidden[a + 1]. */
   private static void layerForward(
-      AlbertConfig c, FlatTensors p, String pre, Workspace ws, int a, SplittableRandom rng) {
+      AlbertConfig c, Layer pl, Workspace ws, int a, SplittableRandom rng) {
     Workspace.LayerActivations l = ws.layer(a);
     int n = ws.batch * ws.seq, h = c.hiddenSize(), inter = c.intermediateSize();
     int heads = c.numAttentionHeads();
@@ -161,39 +157,15 @@ public final class AlbertNetwork {
     timed(
         ws,
         Profile.Op.LINEAR_FORWARD,
-        () ->
-            Linear.forward(
-                l.q,
-                x,
-                p.slice(pre + "attention.query.weight"),
-                p.slice(pre + "attention.query.bias"),
-                n,
-                h,
-                h));
+        () -> Linear.forward(l.q, x, pl.query().weight(), pl.query().bias(), n, h, h));
     timed(
         ws,
         Profile.Op.LINEAR_FORWARD,
-        () ->
-            Linear.forward(
-                l.k,
-                x,
-                p.slice(pre + "attention.key.weight"),
-                p.slice(pre + "attention.key.bias"),
-                n,
-                h,
-                h));
+        () -> Linear.forward(l.k, x, pl.key().weight(), pl.key().bias(), n, h, h));
     timed(
         ws,
         Profile.Op.LINEAR_FORWARD,
-        () ->
-            Linear.forward(
-                l.v,
-                x,
-                p.slice(pre + "attention.value.weight"),
-                p.slice(pre + "attention.value.bias"),
-                n,
-                h,
-                h));
+        () -> Linear.forward(l.v, x, pl.value().weight(), pl.value().bias(), n, h, h));
     if (l.dropMask != null) {
       Dropout.fillMask(l.dropMask, l.dropMask.size(), c.attentionProbsDropoutProb(), rng);
     }
@@ -222,8 +194,8 @@ public final class AlbertNetwork {
             Linear.forward(
                 l.proj,
                 l.ctx,
-                p.slice(pre + "attention.dense.weight"),
-                p.slice(pre + "attention.dense.bias"),
+                pl.attentionOutput().weight(),
+                pl.attentionOutput().bias(),
                 n,
                 h,
                 h));
@@ -241,8 +213,8 @@ public final class AlbertNetwork {
                 l.mean1,
                 l.rstd1,
                 l.res1,
-                p.slice(pre + "attention.LayerNorm.weight"),
-                p.slice(pre + "attention.LayerNorm.bias"),
+                pl.attentionNorm().weight(),
+                pl.attentionNorm().bias(),
                 n,
                 h,
                 c.layerNormEps()));
@@ -250,15 +222,7 @@ public final class AlbertNetwork {
     timed(
         ws,
         Profile.Op.LINEAR_FORWARD,
-        () ->
-            Linear.forward(
-                l.ffnPre,
-                l.attnOut,
-                p.slice(pre + "ffn.weight"),
-                p.slice(pre + "ffn.bias"),
-                n,
-                h,
-                inter));
+        () -> Linear.forward(l.ffnPre, l.attnOut, pl.ffn().weight(), pl.ffn().bias(), n, h, inter));
     timed(
         ws,
         Profile.Op.ACTIVATION,
@@ -268,13 +232,7 @@ public final class AlbertNetwork {
         Profile.Op.LINEAR_FORWARD,
         () ->
             Linear.forward(
-                l.res2,
-                l.ffnAct,
-                p.slice(pre + "ffn_output.weight"),
-                p.slice(pre + "ffn_output.bias"),
-                n,
-                inter,
-                h));
+                l.res2, l.ffnAct, pl.ffnOutput().weight(), pl.ffnOutput().bias(), n, inter, h));
     timed(
         ws,
         Profile.Op.RESIDUAL_AND_DROPOUT,
@@ -288,15 +246,15 @@ public final class AlbertNetwork {
                 l.mean2,
                 l.rstd2,
                 l.res2,
-                p.slice(pre + "full_layer_layer_norm.weight"),
-                p.slice(pre + "full_layer_layer_norm.bias"),
+                pl.outputNorm().weight(),
+                pl.outputNorm().bias(),
                 n,
                 h,
                 c.layerNormEps()));
   }
 
   private static Losses pretrainingHeadsForward(
-      AlbertConfig c, FlatTensors p, Batch batch, Workspace ws) {
+      AlbertConfig c, ParameterViews p, Batch batch, Workspace ws) {
     int bsz = ws.batch,
         n = bsz * ws.seq,
         e = c.embeddingSize(),
@@ -311,8 +269,8 @@ public final class AlbertNetwork {
             Linear.forward(
                 ws.mlmPre,
                 last,
-                p.slice("predictions.dense.weight"),
-                p.slice("predictions.dense.bias"),
+                p.pretraining().mlmDense().weight(),
+                p.pretraining().mlmDense().bias(),
                 n,
                 h,
                 e));
@@ -329,8 +287,8 @@ public final class AlbertNetwork {
                 ws.mlmMean,
                 ws.mlmRstd,
                 ws.mlmAct,
-                p.slice("predictions.LayerNorm.weight"),
-                p.slice("predictions.LayerNorm.bias"),
+                p.pretraining().mlmNorm().weight(),
+                p.pretraining().mlmNorm().bias(),
                 n,
                 e,
                 c.layerNormEps()));
@@ -341,8 +299,8 @@ public final class AlbertNetwork {
             Linear.forward(
                 ws.mlmLogits,
                 ws.mlmOut,
-                p.slice(ParameterLayout.WORD_EMBEDDINGS),
-                p.slice("predictions.bias"),
+                p.pretraining().decoder().weight(),
+                p.pretraining().decoder().bias(),
                 n,
                 e,
                 v));
@@ -354,8 +312,8 @@ public final class AlbertNetwork {
             Linear.forward(
                 ws.headLogits,
                 ws.clsIn,
-                p.slice("sop_classifier.classifier.weight"),
-                p.slice("sop_classifier.classifier.bias"),
+                p.pretraining().sop().weight(),
+                p.pretraining().sop().bias(),
                 bsz,
                 h,
                 2));
@@ -376,7 +334,7 @@ public final class AlbertNetwork {
   }
 
   private static Losses classifierForward(
-      AlbertConfig c, FlatTensors p, Batch batch, Workspace ws) {
+      AlbertConfig c, ParameterViews p, Batch batch, Workspace ws) {
     int bsz = ws.batch, h = c.hiddenSize(), k = c.numLabels();
     timed(
         ws,
@@ -385,8 +343,8 @@ public final class AlbertNetwork {
             Linear.forward(
                 ws.headLogits,
                 ws.clsIn,
-                p.slice("classifier.weight"),
-                p.slice("classifier.bias"),
+                p.classifier().weight(),
+                p.classifier().bias(),
                 bsz,
                 h,
                 k));
@@ -422,15 +380,17 @@ public final class AlbertNetwork {
       throw new IllegalStateException("backward needs a training workspace");
     }
     AlbertConfig c = model.config();
-    FlatTensors p = model.parameters();
+    ParameterViews p = model.parameters().views();
+    ParameterViews g = grads.views();
     int bsz = ws.batch, t = ws.seq, n = bsz * t, e = c.embeddingSize(), h = c.hiddenSize();
     Slice last = ws.hidden[ws.applications];
     Slice dHidden = ws.dHiddenA;
 
     if (model.head() == Head.PRETRAINING) {
-      pretrainingHeadsBackward(c, p, grads, batch, ws, scale, dHidden);
+      pretrainingHeadsBackward(c, p.pretraining(), g.pretraining(), batch, ws, scale, dHidden);
       headLogitGradient(ws.headLogits, batch.sopLabels(), bsz, 2, scale.sop());
-      poolerAndClassifierBackward(c, p, grads, ws, dHidden, "sop_classifier.classifier", 2);
+      poolerAndClassifierBackward(
+          c, p, g, p.pretraining().sop(), g.pretraining().sop(), ws, dHidden, 2);
     } else {
       Elementwise.zero(dHidden);
       int k = c.numLabels();
@@ -443,10 +403,10 @@ public final class AlbertNetwork {
       } else {
         headLogitGradient(ws.headLogits, batch.labels(), bsz, k, scale.classification());
       }
-      poolerAndClassifierBackward(c, p, grads, ws, dHidden, "classifier", k);
+      poolerAndClassifierBackward(c, p, g, p.classifier(), g.classifier(), ws, dHidden, k);
     }
 
-    Slice dMapped = layersBackward(c, p, grads, ws, dHidden);
+    Slice dMapped = layersBackward(c, p, g, ws, dHidden);
 
     // E → H mapping, embedding dropout and LayerNorm, then the three tables
     timed(
@@ -456,11 +416,11 @@ public final class AlbertNetwork {
             Linear.backward(
                 ws.dEmbA,
                 false,
-                grads.slice("albert.encoder.embedding_hidden_mapping_in.weight"),
-                grads.slice("albert.encoder.embedding_hidden_mapping_in.bias"),
+                g.embeddingMapping().weight(),
+                g.embeddingMapping().bias(),
                 dMapped,
                 ws.embOut,
-                p.slice("albert.encoder.embedding_hidden_mapping_in.weight"),
+                p.embeddingMapping().weight(),
                 n,
                 e,
                 h));
@@ -476,11 +436,11 @@ public final class AlbertNetwork {
         () ->
             LayerNorm.backward(
                 ws.dEmbB,
-                grads.slice("albert.embeddings.LayerNorm.weight"),
-                grads.slice("albert.embeddings.LayerNorm.bias"),
+                g.embeddings().norm().weight(),
+                g.embeddings().norm().bias(),
                 ws.dEmbA,
                 ws.embSum,
-                p.slice("albert.embeddings.LayerNorm.weight"),
+                p.embeddings().norm().weight(),
                 ws.embMean,
                 ws.embRstd,
                 n,
@@ -491,9 +451,9 @@ public final class AlbertNetwork {
         Profile.Op.EMBEDDINGS,
         () ->
             Embeddings.backward(
-                grads.slice("albert.embeddings.word_embeddings.weight"),
-                grads.slice("albert.embeddings.position_embeddings.weight"),
-                grads.slice("albert.embeddings.token_type_embeddings.weight"),
+                g.embeddings().word(),
+                g.embeddings().position(),
+                g.embeddings().tokenType(),
                 ws.dEmbB,
                 batch.inputIds(),
                 batch.tokenTypeIds(),
@@ -505,15 +465,14 @@ public final class AlbertNetwork {
 
   /** Runs every layer application backward from the last; returns the gradient of hidden[0]. */
   private static Slice layersBackward(
-      AlbertConfig c, FlatTensors p, FlatTensors grads, Workspace ws, Slice dLast) {
+      AlbertConfig c, ParameterViews p, ParameterViews g, Workspace ws, Slice dLast) {
     Slice dHidden = dLast;
     Slice dOther = dLast == ws.dHiddenA ? ws.dHiddenB : ws.dHiddenA;
     for (int layer = c.numHiddenLayers() - 1; layer >= 0; layer--) {
       int group = c.groupOfLayer(layer);
       for (int inner = c.innerGroupNum() - 1; inner >= 0; inner--) {
         int a = layer * c.innerGroupNum() + inner;
-        layerBackward(
-            c, p, grads, ParameterLayout.layerPrefix(group, inner), ws, a, dHidden, dOther);
+        layerBackward(c, p.layer(group, inner), g.layer(group, inner), ws, a, dHidden, dOther);
         Slice swap = dHidden;
         dHidden = dOther;
         dOther = swap;
@@ -534,8 +493,8 @@ public final class AlbertNetwork {
   /** MLM head backward; writes (not adds) the last hidden state's gradient into dHidden. */
   private static void pretrainingHeadsBackward(
       AlbertConfig c,
-      FlatTensors p,
-      FlatTensors g,
+      PretrainingHeads p,
+      PretrainingHeads g,
       Batch batch,
       Workspace ws,
       LossScale scale,
@@ -559,11 +518,11 @@ public final class AlbertNetwork {
             Linear.backward(
                 ws.dEmbA,
                 false,
-                g.slice(ParameterLayout.WORD_EMBEDDINGS),
-                g.slice("predictions.bias"),
+                g.decoder().weight(),
+                g.decoder().bias(),
                 ws.mlmLogits,
                 ws.mlmOut,
-                p.slice(ParameterLayout.WORD_EMBEDDINGS),
+                p.decoder().weight(),
                 n,
                 e,
                 v));
@@ -573,11 +532,11 @@ public final class AlbertNetwork {
         () ->
             LayerNorm.backward(
                 ws.dEmbB,
-                g.slice("predictions.LayerNorm.weight"),
-                g.slice("predictions.LayerNorm.bias"),
+                g.mlmNorm().weight(),
+                g.mlmNorm().bias(),
                 ws.dEmbA,
                 ws.mlmAct,
-                p.slice("predictions.LayerNorm.weight"),
+                p.mlmNorm().weight(),
                 ws.mlmMean,
                 ws.mlmRstd,
                 n,
@@ -594,11 +553,11 @@ public final class AlbertNetwork {
             Linear.backward(
                 dHidden,
                 false,
-                g.slice("predictions.dense.weight"),
-                g.slice("predictions.dense.bias"),
+                g.mlmDense().weight(),
+                g.mlmDense().bias(),
                 ws.dEmbB,
                 ws.hidden[ws.applications],
-                p.slice("predictions.dense.weight"),
+                p.mlmDense().weight(),
                 n,
                 h,
                 e));
@@ -610,11 +569,12 @@ public final class AlbertNetwork {
    */
   private static void poolerAndClassifierBackward(
       AlbertConfig c,
-      FlatTensors p,
-      FlatTensors g,
+      ParameterViews p,
+      ParameterViews g,
+      Dense pCls,
+      Dense gCls,
       Workspace ws,
       Slice dHidden,
-      String classifier,
       int classes) {
     int bsz = ws.batch, h = c.hiddenSize(), t = ws.seq;
     timed(
@@ -624,11 +584,11 @@ public final class AlbertNetwork {
             Linear.backward(
                 ws.dCls,
                 false,
-                g.slice(classifier + ".weight"),
-                g.slice(classifier + ".bias"),
+                gCls.weight(),
+                gCls.bias(),
                 ws.headLogits,
                 ws.clsIn,
-                p.slice(classifier + ".weight"),
+                pCls.weight(),
                 bsz,
                 h,
                 classes));
@@ -649,12 +609,12 @@ public final class AlbertNetwork {
             Linear.backward(
                 dHidden,
                 true,
-                g.slice("albert.pooler.weight"),
-                g.slice("albert.pooler.bias"),
+                g.pooler().weight(),
+                g.pooler().bias(),
                 ws.dCls,
                 ws.hidden[ws.applications],
                 t * h,
-                p.slice("albert.pooler.weight"),
+                p.pooler().weight(),
                 bsz,
                 h,
                 h));
@@ -662,14 +622,7 @@ public final class AlbertNetwork {
 
   /** Backward of one layer application: dOut (grad of hidden[a + 1]) → dIn (grad of hidden[a]). */
   private static void layerBackward(
-      AlbertConfig c,
-      FlatTensors p,
-      FlatTensors g,
-      String pre,
-      Workspace ws,
-      int a,
-      Slice dOut,
-      Slice dIn) {
+      AlbertConfig c, Layer pl, Layer gl, Workspace ws, int a, Slice dOut, Slice dIn) {
     Workspace.LayerActivations l = ws.layer(a);
     int n = ws.batch * ws.seq, h = c.hiddenSize(), inter = c.intermediateSize();
     int heads = c.numAttentionHeads();
@@ -682,11 +635,11 @@ public final class AlbertNetwork {
         () ->
             LayerNorm.backward(
                 ws.dRes,
-                g.slice(pre + "full_layer_layer_norm.weight"),
-                g.slice(pre + "full_layer_layer_norm.bias"),
+                gl.outputNorm().weight(),
+                gl.outputNorm().bias(),
                 dOut,
                 l.res2,
-                p.slice(pre + "full_layer_layer_norm.weight"),
+                pl.outputNorm().weight(),
                 l.mean2,
                 l.rstd2,
                 n,
@@ -700,11 +653,11 @@ public final class AlbertNetwork {
             Linear.backward(
                 ws.dFfn,
                 false,
-                g.slice(pre + "ffn_output.weight"),
-                g.slice(pre + "ffn_output.bias"),
+                gl.ffnOutput().weight(),
+                gl.ffnOutput().bias(),
                 ws.dRes,
                 l.ffnAct,
-                p.slice(pre + "ffn_output.weight"),
+                pl.ffnOutput().weight(),
                 n,
                 inter,
                 h));
@@ -720,11 +673,11 @@ public final class AlbertNetwork {
             Linear.backward(
                 ws.dTmp,
                 true,
-                g.slice(pre + "ffn.weight"),
-                g.slice(pre + "ffn.bias"),
+                gl.ffn().weight(),
+                gl.ffn().bias(),
                 ws.dFfn,
                 l.attnOut,
-                p.slice(pre + "ffn.weight"),
+                pl.ffn().weight(),
                 n,
                 h,
                 inter));
@@ -735,11 +688,11 @@ public final class AlbertNetwork {
         () ->
             LayerNorm.backward(
                 ws.dRes,
-                g.slice(pre + "attention.LayerNorm.weight"),
-                g.slice(pre + "attention.LayerNorm.bias"),
+                gl.attentionNorm().weight(),
+                gl.attentionNorm().bias(),
                 ws.dTmp,
                 l.res1,
-                p.slice(pre + "attention.LayerNorm.weight"),
+                pl.attentionNorm().weight(),
                 l.mean1,
                 l.rstd1,
                 n,
@@ -759,11 +712,11 @@ public final class AlbertNetwork {
             Linear.backward(
                 ws.dCtx,
                 false,
-                g.slice(pre + "attention.dense.weight"),
-                g.slice(pre + "attention.dense.bias"),
+                gl.attentionOutput().weight(),
+                gl.attentionOutput().bias(),
                 ws.dRes,
                 l.ctx,
-                p.slice(pre + "attention.dense.weight"),
+                pl.attentionOutput().weight(),
                 n,
                 h,
                 h));
@@ -794,11 +747,11 @@ public final class AlbertNetwork {
             Linear.backward(
                 dIn,
                 true,
-                g.slice(pre + "attention.query.weight"),
-                g.slice(pre + "attention.query.bias"),
+                gl.query().weight(),
+                gl.query().bias(),
                 ws.dQ,
                 x,
-                p.slice(pre + "attention.query.weight"),
+                pl.query().weight(),
                 n,
                 h,
                 h));
@@ -809,11 +762,11 @@ public final class AlbertNetwork {
             Linear.backward(
                 dIn,
                 true,
-                g.slice(pre + "attention.key.weight"),
-                g.slice(pre + "attention.key.bias"),
+                gl.key().weight(),
+                gl.key().bias(),
                 ws.dK,
                 x,
-                p.slice(pre + "attention.key.weight"),
+                pl.key().weight(),
                 n,
                 h,
                 h));
@@ -824,11 +777,11 @@ public final class AlbertNetwork {
             Linear.backward(
                 dIn,
                 true,
-                g.slice(pre + "attention.value.weight"),
-                g.slice(pre + "attention.value.bias"),
+                gl.value().weight(),
+                gl.value().bias(),
                 ws.dV,
                 x,
-                p.slice(pre + "attention.value.weight"),
+                pl.value().weight(),
                 n,
                 h,
                 h));
