@@ -48,8 +48,8 @@ public record ParameterViews(
       Dense query,
       Dense key,
       Dense value,
-      Dense attentionOutput,
-      Norm attentionNorm,
+      Dense attnDense,
+      Norm attnNorm,
       Dense ffn,
       Dense ffnOutput,
       Norm outputNorm) {}

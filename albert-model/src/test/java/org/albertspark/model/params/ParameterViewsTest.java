@@ -55,7 +55,7 @@ class ParameterViewsTest {
     String p = ParameterLayout.layerPrefix(1, 0);
     ParameterViews.Layer layer = v.layer(1, 0);
     assertEquals(t.slice(p + "attention.key.weight"), layer.key().weight());
-    assertEquals(t.slice(p + "attention.dense.bias"), layer.attentionOutput().bias());
+    assertEquals(t.slice(p + "attention.dense.bias"), layer.attnDense().bias());
     assertEquals(t.slice(p + "full_layer_layer_norm.weight"), layer.outputNorm().weight());
     assertEquals(t.slice(p + "ffn_output.weight"), layer.ffnOutput().weight());
     if (head == Head.PRETRAINING) {
