@@ -15,12 +15,19 @@ import org.albertspark.model.tensor.Slice;
  */
 public final class ParameterLayout {
 
-  /** One tensor: its HF name, shape, and where it lives in the flat buffer. */
-  public record Entry(String name, int[] shape, long offset, long size) {
-    /** ALBERT's optimizers skip weight decay and the trust ratio for these. */
-    public boolean isLayerNormOrBias() {
-      return name.contains("LayerNorm") || name.contains("layer_norm") || name.endsWith("bias");
-    }
+  /** One tensor: its HF name, shape, where it lives in the flat buffer, and what it is. */
+  public record Entry(String name, int[] shape, long offset, long size, Role role) {}
+
+  /** What a tensor is to its layer (HF initializes each kind differently). */
+  public enum Role {
+    /** A dense layer's weight or an embedding table. */
+    WEIGHT,
+    /** A dense layer's bias. */
+    BIAS,
+    /** A LayerNorm's scale γ (HF "weight"). */
+    NORM_WEIGHT,
+    /** A LayerNorm's shift β (HF "bias"). */
+    NORM_BIAS
   }
 
   /** Which heads sit on top of the encoder. */
@@ -109,12 +116,12 @@ public final class ParameterLayout {
     long offset;
 
     @Override
-    public Slice tensor(String name, int... shape) {
+    public Slice tensor(String name, Role role, int... shape) {
       long size = 1;
       for (int d : shape) {
         size *= d;
       }
-      entries.add(new Entry(name, shape.clone(), offset, size));
+      entries.add(new Entry(name, shape.clone(), offset, size, role));
       offset += size;
       return null;
     }

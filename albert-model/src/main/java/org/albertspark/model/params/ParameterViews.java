@@ -1,9 +1,15 @@
 package org.albertspark.model.params;
 
+import static org.albertspark.model.params.ParameterLayout.Role.BIAS;
+import static org.albertspark.model.params.ParameterLayout.Role.NORM_BIAS;
+import static org.albertspark.model.params.ParameterLayout.Role.NORM_WEIGHT;
+import static org.albertspark.model.params.ParameterLayout.Role.WEIGHT;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.params.ParameterLayout.Head;
+import org.albertspark.model.params.ParameterLayout.Role;
 import org.albertspark.model.tensor.Slice;
 
 /**
@@ -67,13 +73,13 @@ public record ParameterViews(
 
   /** Supplies each declared tensor: a layout being built records it, a buffer returns its view. */
   interface Source {
-    Slice tensor(String name, int... shape);
+    Slice tensor(String name, Role role, int... shape);
   }
 
   /** The views of {@code t}, whose layout {@link #declare} made. */
   static ParameterViews of(FlatTensors t) {
     ParameterLayout layout = t.layout();
-    return declare(layout.config(), layout.head(), (name, shape) -> t.slice(name));
+    return declare(layout.config(), layout.head(), (name, role, shape) -> t.slice(name));
   }
 
   /**
@@ -85,9 +91,14 @@ public record ParameterViews(
     int v = c.vocabSize(), e = c.embeddingSize(), h = c.hiddenSize(), inter = c.intermediateSize();
     Embeddings embeddings =
         new Embeddings(
-            s.tensor(ParameterLayout.WORD_EMBEDDINGS, v, e),
-            s.tensor("albert.embeddings.position_embeddings.weight", c.maxPositionEmbeddings(), e),
-            s.tensor("albert.embeddings.token_type_embeddings.weight", c.typeVocabSize(), e),
+            s.tensor(ParameterLayout.WORD_EMBEDDINGS, WEIGHT, v, e),
+            s.tensor(
+                "albert.embeddings.position_embeddings.weight",
+                WEIGHT,
+                c.maxPositionEmbeddings(),
+                e),
+            s.tensor(
+                "albert.embeddings.token_type_embeddings.weight", WEIGHT, c.typeVocabSize(), e),
             norm(s, "albert.embeddings.LayerNorm", e));
     Dense mapping = dense(s, "albert.encoder.embedding_hidden_mapping_in", h, e);
     List<List<Layer>> groups = new ArrayList<>();
@@ -117,7 +128,7 @@ public record ParameterViews(
               new PretrainingHeads(
                   dense(s, "predictions.dense", e, h),
                   norm(s, "predictions.LayerNorm", e),
-                  new Dense(embeddings.word(), s.tensor(ParameterLayout.PREDICTIONS_BIAS, v)),
+                  new Dense(embeddings.word(), s.tensor(ParameterLayout.PREDICTIONS_BIAS, BIAS, v)),
                   dense(s, "sop_classifier.classifier", 2, h));
       case SEQUENCE_CLASSIFICATION -> classifier = dense(s, "classifier", c.numLabels(), h);
     }
@@ -126,10 +137,12 @@ public record ParameterViews(
   }
 
   private static Dense dense(Source s, String name, int out, int in) {
-    return new Dense(s.tensor(name + ".weight", out, in), s.tensor(name + ".bias", out));
+    return new Dense(
+        s.tensor(name + ".weight", WEIGHT, out, in), s.tensor(name + ".bias", BIAS, out));
   }
 
   private static Norm norm(Source s, String name, int dim) {
-    return new Norm(s.tensor(name + ".weight", dim), s.tensor(name + ".bias", dim));
+    return new Norm(
+        s.tensor(name + ".weight", NORM_WEIGHT, dim), s.tensor(name + ".bias", NORM_BIAS, dim));
   }
 }
