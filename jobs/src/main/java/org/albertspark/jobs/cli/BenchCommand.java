@@ -6,8 +6,6 @@ import picocli.CommandLine.Command;
 /** {@code albert bench}: benchmarks (not timed unit tests). */
 @Command(
     name = "bench",
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
     description = "Benchmarks.",
     subcommands = {
       BenchModelCommand.class,

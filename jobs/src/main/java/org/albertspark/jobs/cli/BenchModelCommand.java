@@ -15,7 +15,6 @@ import picocli.CommandLine.Spec;
 /** {@code albert bench model}: GEMM rate, inference and training throughput, MFU, in one run. */
 @Command(
     name = "model",
-    mixinStandardHelpOptions = true,
     description = {
       "Measure, in one run: the machine's fp32 GEMM rate (sgemm [1024x768]x[768x3072]); inference "
           + "(forward incl. the MLM head over every position) in sequences/s; a training step (forward + "

@@ -25,8 +25,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "tokenizer",
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
     description = {
       "Measure the SentencePiece encoder (text -> ids) in characters/s on ONE thread, run spm_encode "
           + "(C++, Debian/Ubuntu package 'sentencepiece') on the same lines in the same run, print both "
