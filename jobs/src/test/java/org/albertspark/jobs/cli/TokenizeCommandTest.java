@@ -186,7 +186,7 @@ class TokenizeCommandTest {
             "--repeat",
             "1");
     assertEquals(0, r.exit(), r.out() + r.err());
-    assertTrue(r.out().contains("ours:"), r.out());
+    assertTrue(r.out().contains("\nours "), r.out()); // the "ours" row of the table
     assertTrue(
         r.out().contains("identical ids: 1,000 / 1,000")
             || r.out().contains("spm_encode: NOT AVAILABLE"),
