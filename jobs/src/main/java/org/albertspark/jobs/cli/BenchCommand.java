@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       BenchModelCommand.class,
       BenchTokenizerCommand.class,
+      BenchVocabCommand.class,
+      BenchPrepCommand.class,
     })
 public final class BenchCommand implements Runnable {
 

@@ -79,6 +79,16 @@ class ExitCodeRuleTest {
   }
 
   @Test
+  void benchVocabAndPrepCheckTheirFlagsBeforeAnyWork() {
+    CliRun corpus = run("bench", "vocab", "--corpus", "wikipedia");
+    assertEquals(2, corpus.exit(), corpus.err());
+    assertTrue(corpus.err().contains("gutenberg"), corpus.err()); // names the valid values
+    CliRun scales = run("bench", "prep", "--scales", "1,0");
+    assertEquals(2, scales.exit(), scales.err());
+    assertTrue(scales.err().contains("--scales"), scales.err());
+  }
+
+  @Test
   void classifiesExceptions() {
     assertTrue(AlbertCli.isBadInput(new UsageException("x")));
     assertTrue(AlbertCli.isBadInput(new IllegalArgumentException("x")));
