@@ -41,7 +41,16 @@ public final class ModelBenchmark implements Benchmark {
       double modelGflops,
       double gemmGflops,
       double mfu,
-      long peakRssMb) {}
+      long peakRssMb) {
+
+    /** A pass of {@code bsz} x {@code seq} tokens at {@code flopsPerToken} taking {@code dt} s. */
+    static Result of(String name, int bsz, int seq, double dt, double flopsPerToken, double gemm) {
+      double tokens = (double) bsz * seq;
+      double gflops = flopsPerToken * tokens / dt / 1e9;
+      return new Result(
+          name, bsz, seq, bsz / dt, tokens / dt, gflops, gemm, gflops / gemm, peakRssMb());
+    }
+  }
 
   /** What to run. */
   public record Options(
@@ -115,19 +124,7 @@ public final class ModelBenchmark implements Benchmark {
       ws.attachProfile(profile);
       double dt = timeBest(o.iterations(), () -> AlbertNetwork.forward(model, batch, ws, 0));
       printBreakdown(profile, o.iterations(), dt, progress);
-      double tokens = (double) bsz * o.seq();
-      double gflops = flopsPerToken * tokens / dt / 1e9;
-      results.add(
-          new Result(
-              "inference",
-              bsz,
-              o.seq(),
-              bsz / dt,
-              tokens / dt,
-              gflops,
-              gemm,
-              gflops / gemm,
-              peakRssMb()));
+      results.add(Result.of("inference", bsz, o.seq(), dt, flopsPerToken, gemm));
       progress.printf("  %.2f s/batch%n", dt);
       progress.flush();
     }
@@ -156,19 +153,8 @@ public final class ModelBenchmark implements Benchmark {
         ws.attachProfile(profile);
         double dt = timeBest(o.iterations(), step);
         printBreakdown(profile, o.iterations(), dt, progress);
-        double tokens = (double) bsz * o.seq();
-        double gflops = 3 * flopsPerToken * tokens / dt / 1e9;
-        results.add(
-            new Result(
-                "train_step",
-                bsz,
-                o.seq(),
-                bsz / dt,
-                tokens / dt,
-                gflops,
-                gemm,
-                gflops / gemm,
-                peakRssMb()));
+        // training = 3 x forward: forward, then backward's two matmuls per forward matmul
+        results.add(Result.of("train_step", bsz, o.seq(), dt, 3 * flopsPerToken, gemm));
         progress.printf("  %.2f s/step%n", dt);
         progress.flush();
       }
