@@ -48,7 +48,15 @@ public final class ModelBenchmark implements Benchmark {
       double tokens = (double) bsz * seq;
       double gflops = flopsPerToken * tokens / dt / 1e9;
       return new Result(
-          name, bsz, seq, bsz / dt, tokens / dt, gflops, gemm, gflops / gemm, peakRssMb());
+          name,
+          bsz,
+          seq,
+          bsz / dt,
+          tokens / dt,
+          gflops,
+          gemm,
+          gflops / gemm,
+          ModelBenchmark.peakRssMb());
     }
   }
 
