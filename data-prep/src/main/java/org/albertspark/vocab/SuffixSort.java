@@ -90,7 +90,7 @@ final class SuffixSort {
     for (int i = lo + 1; i < hi; i++) {
       int v = a[i];
       int j = i - 1;
-      while (j >= lo && cmp(text, a[j], v, d, depth) > 0) {
+      while (j >= lo && compare(text, a[j], v, d, depth) > 0) {
         a[j + 1] = a[j];
         j--;
       }
@@ -98,7 +98,7 @@ final class SuffixSort {
     }
   }
 
-  private static int cmp(int[] text, int x, int y, int d, int depth) {
+  static int compare(int[] text, int x, int y, int d, int depth) {
     for (; d < depth; d++) {
       int a = text[x + d], b = text[y + d];
       if (a != b) {

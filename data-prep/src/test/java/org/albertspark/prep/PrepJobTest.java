@@ -104,7 +104,6 @@ class PrepJobTest {
         cfg,
         input,
         new FakeTokenizerSource(),
-        FakeVocab.info(),
         Map.of("sha256", "fake"),
         System.err::println);
   }

@@ -29,20 +29,6 @@ class SuffixSortTest {
     return java.util.stream.IntStream.range(0, text.length).filter(i -> text[i] != 0).toArray();
   }
 
-  /** -1, 0, 1 as the first {@code depth} code points of the suffixes (ending at 0) compare. */
-  private static int compare(int[] text, int x, int y, int depth) {
-    for (int d = 0; d < depth; d++) {
-      int a = text[x + d], b = text[y + d];
-      if (a != b) {
-        return Integer.compare(a, b);
-      }
-      if (a == 0) {
-        return 0;
-      }
-    }
-    return 0;
-  }
-
   @Test
   void sortsLikeAComparatorSort() {
     int[] text = text(2000, 1);
@@ -50,12 +36,12 @@ class SuffixSortTest {
     int[] sa = positions(text);
     SuffixSort.sort(text, sa, depth);
     Integer[] ref = Arrays.stream(positions(text)).boxed().toArray(Integer[]::new);
-    Arrays.sort(ref, (x, y) -> compare(text, x, y, depth));
+    Arrays.sort(ref, (x, y) -> SuffixSort.compare(text, x, y, 0, depth));
     int[] sorted = sa.clone();
     Arrays.sort(sorted);
     assertArrayEquals(positions(text), sorted, "a permutation of the positions");
     for (int k = 0; k < sa.length; k++) {
-      assertTrue(compare(text, sa[k], ref[k], depth) == 0, "rank " + k);
+      assertTrue(SuffixSort.compare(text, sa[k], ref[k], 0, depth) == 0, "rank " + k);
     }
   }
 
@@ -84,7 +70,7 @@ class SuffixSortTest {
       throw new AssertionError("suffix sort failed on a 128 KB stack", failure[0]);
     }
     for (int k = 1; k < sa.length; k++) {
-      assertTrue(compare(text, sa[k - 1], sa[k], depth) <= 0, "order at rank " + k);
+      assertTrue(SuffixSort.compare(text, sa[k - 1], sa[k], 0, depth) <= 0, "order at rank " + k);
     }
   }
 }
