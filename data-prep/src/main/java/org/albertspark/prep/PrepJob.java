@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import org.albertspark.prep.corpus.CorpusDocument;
 import org.albertspark.prep.corpus.CorpusReader;
 import org.albertspark.prep.instance.NspPool;
+import org.albertspark.provenance.Provenance;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.HashPartitioner;
@@ -230,6 +231,27 @@ public final class PrepJob {
         PrepManifest.Masking.of(cfg.dynamicMasking()),
         ShardFormat.columnDocs(),
         counters.diagnostics(),
-        timing);
+        timing,
+        provenance(spark, cfg, input, vocabDescription));
+  }
+
+  /**
+   * What made this output: every resolved input file (not hashed: corpora are large), the model.
+   */
+  private static Provenance provenance(
+      SparkSession spark,
+      PrepConfig cfg,
+      CorpusReader.Input input,
+      Map<String, Object> vocabDescription) {
+    Provenance.Builder p =
+        Provenance.builder("albert prep")
+            .flags(PrepManifest.Flags.of(cfg))
+            .environment("spark_version", spark.version());
+    for (CorpusReader.FileEntry f : input.files()) {
+      p.input(f.path(), null, f.length());
+    }
+    Object sha = vocabDescription.get("sha256");
+    p.input(cfg.spmModel(), sha == null ? null : sha.toString(), -1);
+    return p.build();
   }
 }

@@ -10,10 +10,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import org.albertspark.provenance.Provenance;
 
 /**
  * {@code manifest.json} of a prep output: what was asked (flags), what came in, what was skipped
- * and why, what was written (counted from the shards themselves), and how the numbers reconcile.
+ * and why, what was written (counted from the shards themselves), and how the numbers reconcile;
+ * last the run's {@link Provenance}, the record model directories and vocabularies carry too.
  * Jackson writes the components in declaration order, snake_case.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -34,7 +36,8 @@ public record PrepManifest(
     Masking masking,
     Map<String, String> schema,
     Diagnostics diagnostics,
-    Timing timingSeconds) {
+    Timing timingSeconds,
+    Provenance provenance) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

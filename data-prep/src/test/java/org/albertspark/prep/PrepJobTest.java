@@ -116,6 +116,17 @@ class PrepJobTest {
   }
 
   @Test
+  void manifestCarriesTheRunsProvenance() throws IOException {
+    PrepJob.Result r = runFake(config(corpus, tmp.resolve("prov"), 1, 0, false, 1));
+    org.albertspark.provenance.Provenance p =
+        org.albertspark.provenance.Provenance.fromJson(r.manifest().path("provenance").toString());
+    assertEquals("albert prep", p.tool());
+    assertEquals(64, p.flags().get("max_seq_length"));
+    assertEquals(corpus.toUri().toString().replace("file:///", "file:/"), p.inputs().get(0).path());
+    assertEquals("fake", p.inputs().get(1).sha256(), "the vocabulary's hash");
+  }
+
+  @Test
   void sameOutputForOneAndFourPartitionsAndManifestReconciles() {
     PrepJob.Result one = runFake(config(corpus, tmp.resolve("p1"), 1, 0, false, 3));
     PrepJob.Result four = runFake(config(corpus, tmp.resolve("p4"), 4, 4096, false, 3));
