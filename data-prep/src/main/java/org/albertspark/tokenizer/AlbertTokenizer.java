@@ -170,19 +170,43 @@ public final class AlbertTokenizer {
     return true;
   }
 
-  /** NFKD, then drop every character whose canonical combining class is not 0. */
+  /**
+   * Code points per call of the JDK's NFKD in {@link #stripAccents}: its canonical reordering is an
+   * insertion sort, quadratic in the length of a run of combining marks, so no call sees more.
+   */
+  static final int NFKD_CHUNK = 128;
+
+  /**
+   * NFKD, then drop every character whose canonical combining class is not 0, in time linear in the
+   * length of {@code s} for any input.
+   *
+   * <p>NFKD decomposes each code point on its own and then only reorders marks (class ≠ 0) among
+   * themselves, never across a class-0 character. Dropping the marks afterwards removes everything
+   * the reordering moved, so the result is the same however the text is cut at code point
+   * boundaries: it is normalized in pieces of at most {@link #NFKD_CHUNK} code points, which bounds
+   * the reordering work per piece.
+   */
   static String stripAccents(String s) {
     if (isAscii(s)) {
       return s;
     }
-    String d = java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKD);
-    StringBuilder sb = new StringBuilder(d.length());
-    for (int i = 0; i < d.length(); ) {
-      int cp = d.codePointAt(i);
-      if (!Combining.isCombining(cp)) {
-        sb.appendCodePoint(cp);
+    StringBuilder sb = new StringBuilder(s.length());
+    int n = s.length();
+    for (int from = 0; from < n; ) {
+      int to = Math.min(n, from + NFKD_CHUNK);
+      if (to < n && Character.isHighSurrogate(s.charAt(to - 1))) {
+        to--; // keep a surrogate pair in one piece (a lone one is passed through either way)
       }
-      i += Character.charCount(cp);
+      String d =
+          java.text.Normalizer.normalize(s.subSequence(from, to), java.text.Normalizer.Form.NFKD);
+      for (int i = 0; i < d.length(); ) {
+        int cp = d.codePointAt(i);
+        if (!Combining.isCombining(cp)) {
+          sb.appendCodePoint(cp);
+        }
+        i += Character.charCount(cp);
+      }
+      from = to;
     }
     return sb.toString();
   }
