@@ -332,8 +332,13 @@ public final class AlbertTokenizer {
     return encodeIds(a, b, maxLength, padToMaxLength);
   }
 
-  /** {@link #encode} from already tokenized ids. */
+  /**
+   * {@link #encode} from already tokenized ids. IllegalStateException (as {@link #clsId()}) when
+   * the vocabulary lacks {@code [CLS]}, {@code [SEP]}, or {@code <pad>} where padding is needed.
+   */
   public EncodedInput encodeIds(int[] a, int[] b, int maxLength, boolean padToMaxLength) {
+    int cls = clsId();
+    int sep = sepId();
     int special = b == null ? 2 : 3;
     int la = a.length;
     int lb = b == null ? 0 : b.length;
@@ -367,19 +372,21 @@ public final class AlbertTokenizer {
     int[] types = new int[total];
     int[] mask = new int[total];
     int p = 0;
-    ids[p++] = clsId;
+    ids[p++] = cls;
     System.arraycopy(a, 0, ids, p, la);
     p += la;
-    ids[p++] = sepId;
+    ids[p++] = sep;
     if (b != null) {
       int from = p;
       System.arraycopy(b, 0, ids, p, lb);
       p += lb;
-      ids[p++] = sepId;
+      ids[p++] = sep;
       java.util.Arrays.fill(types, from, p, 1);
     }
     java.util.Arrays.fill(mask, 0, p, 1);
-    java.util.Arrays.fill(ids, p, total, padId);
+    if (total > p) {
+      java.util.Arrays.fill(ids, p, total, padId());
+    }
     return new EncodedInput(ids, types, mask);
   }
 }
