@@ -35,7 +35,7 @@ class ConfigJsonFuzzTest {
     Files.deleteIfExists(dir);
   }
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "5m")
   @Timeout(10)
   void configJson(byte[] data) throws IOException {
     Path file = dir.resolve("config.json");

@@ -38,7 +38,7 @@ class ModelDirectoryFuzzTest {
     Files.deleteIfExists(dir);
   }
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "5m")
   @Timeout(20)
   void modelDirectory(byte[] data) throws IOException {
     int n =

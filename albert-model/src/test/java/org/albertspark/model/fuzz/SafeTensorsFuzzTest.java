@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  */
 class SafeTensorsFuzzTest {
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "5m")
   @Timeout(10)
   void safetensorsFile(byte[] data) throws IOException {
     String first = outcome(data);

@@ -20,7 +20,7 @@ class SentencePieceModelFuzzTest {
           + "\u0301\u0316".repeat(500)
           + " 日本語 \uD83D\uDE00 <unk> [MASK]";
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "5m")
   @Timeout(20)
   void modelFile(byte[] data) {
     String first = outcome(data);

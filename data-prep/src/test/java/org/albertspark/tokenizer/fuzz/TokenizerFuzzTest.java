@@ -32,7 +32,7 @@ class TokenizerFuzzTest {
             SentencePieceModel.load(Path.of("..", "examples", "tiny-albert", "spiece.model")));
   }
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "5m")
   @Timeout(60)
   void hostileText(FuzzedDataProvider in) {
     String text = hostileText(in, MAX_CHARS);
