@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.albertspark.model.io.ModelDirectory;
 import org.albertspark.model.io.SafeTensorsFile;
+import org.albertspark.provenance.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +41,17 @@ class ModelCommandsTest {
         List.of("config.json", "model.safetensors", "spiece.model", "albert_provenance.json")) {
       assertTrue(Files.isRegularFile(model.resolve(f)), f);
     }
+    Provenance made = ModelDirectory.provenance(model).orElseThrow();
+    assertEquals("albert init", made.tool());
+    assertEquals(42L, ((Number) made.flags().get("seed")).longValue(), "init's default seed");
+    Path spiece = EXAMPLES.resolve("tiny-albert/spiece.model");
+    assertEquals(
+        List.of(EXAMPLES.resolve("tiny-albert.json").toString(), spiece.toString()),
+        made.inputs().stream().map(Provenance.Input::path).toList());
+    assertEquals(
+        Provenance.builder("x").inputFile(spiece).build().inputs().get(0),
+        made.inputs().get(1),
+        "the vocabulary with its sha256 and size");
     CliRun again =
         run(
             "init",
