@@ -2,7 +2,6 @@ package org.albertspark.jobs.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.albertspark.model.AlbertModel;
@@ -88,12 +87,7 @@ public final class InitModelCommand implements Callable<Integer> {
       throw new UsageException(output + " already holds a model (use --overwrite to replace it)");
     }
     AlbertModel model = AlbertModel.initialize(config, AlbertModel.headOf(config), seed);
-    Map<String, Object> flags = new LinkedHashMap<>();
-    flags.put("preset", shape.preset);
-    flags.put("config", shape.config == null ? null : shape.config.toString());
-    flags.put("spm_model", spmModel == null ? null : spmModel.toString());
-    flags.put("seed", seed);
-    Provenance.Builder provenance = Provenance.builder("albert init").flags(flags);
+    Provenance.Builder provenance = CommandProvenance.of(spec);
     if (shape.config != null) {
       provenance.inputFile(shape.config);
     }

@@ -182,7 +182,8 @@ public final class TrainVocabCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     try (SparkSession spark = sparkOptions.session("albert train-vocab")) {
-      VocabTrainingJob.Result r = VocabTrainingJob.run(spark, settings, progress);
+      VocabTrainingJob.Result r =
+          VocabTrainingJob.run(spark, settings, CommandProvenance.of(spec), progress);
       var rep = r.report();
       var out = spec.commandLine().getOut();
       out.printf(
