@@ -117,6 +117,13 @@ public final class AlbertNetwork {
     }
   }
 
+  /** Backward of {@link #dropout}: dx *= mask, the same inverted mask (nothing without dropout). */
+  private static void dropoutBackward(Workspace ws, Slice dx, Slice mask, long n) {
+    if (mask != null) {
+      timed(ws, RESIDUAL_AND_DROPOUT, () -> Elementwise.multiplyInPlace(dx, mask, n));
+    }
+  }
+
   /** One post-LN transformer layer: hidden[a] → hidden[a + 1]. */
   private static void layerForward(
       AlbertConfig c, Layer w, Workspace ws, int a, SplittableRandom rng) {
@@ -267,12 +274,7 @@ public final class AlbertNetwork {
     ParameterViews.Embeddings emb = w.embeddings(), dEmb = dw.embeddings();
     linearBackward(
         ws, ws.dEmbA, false, dw.embeddingMapping(), w.embeddingMapping(), dh0, ws.embOut, n, e, h);
-    if (ws.embDropMask != null) {
-      timed(
-          ws,
-          RESIDUAL_AND_DROPOUT,
-          () -> Elementwise.multiplyInPlace(ws.dEmbA, ws.embDropMask, (long) n * e));
-    }
+    dropoutBackward(ws, ws.dEmbA, ws.embDropMask, (long) n * e);
     layerNormBackward(
         ws, ws.dEmbB, dEmb.norm(), emb.norm(), ws.dEmbA, ws.embSum, ws.embMean, ws.embRstd, n, e);
     timed(
@@ -378,12 +380,7 @@ public final class AlbertNetwork {
     int bsz = ws.batch, h = c.hiddenSize(), t = ws.seq;
     linearBackward(
         ws, ws.dCls, false, dClassifier, classifier, ws.headLogits, ws.clsIn, bsz, h, classes);
-    if (ws.clsDropMask != null) {
-      timed(
-          ws,
-          RESIDUAL_AND_DROPOUT,
-          () -> Elementwise.multiplyInPlace(ws.dCls, ws.clsDropMask, (long) bsz * h));
-    }
+    dropoutBackward(ws, ws.dCls, ws.clsDropMask, (long) bsz * h);
     timed(
         ws,
         ACTIVATION,
@@ -418,10 +415,7 @@ public final class AlbertNetwork {
     layerNormBackward(
         ws, ws.dRes, dw.attnNorm(), w.attnNorm(), ws.dTmp, l.res1, l.mean1, l.rstd1, n, h);
     timed(ws, RESIDUAL_AND_DROPOUT, () -> dIn.copyFrom(ws.dRes));
-    if (l.projDropMask != null) {
-      timed(
-          ws, RESIDUAL_AND_DROPOUT, () -> Elementwise.multiplyInPlace(ws.dRes, l.projDropMask, nh));
-    }
+    dropoutBackward(ws, ws.dRes, l.projDropMask, nh);
     linearBackward(ws, ws.dCtx, false, dw.attnDense(), w.attnDense(), ws.dRes, l.ctx, n, h, h);
     timed(
         ws,
