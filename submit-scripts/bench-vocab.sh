@@ -18,7 +18,7 @@ IMDB_VOCAB="${IMDB_VOCAB:-30000}"
 GUT_VOCAB="${GUT_VOCAB:-8000}"
 JAR="${JAR:-$ROOT/jobs/target/albert-jobs.jar}"
 CP="$JAR:$(cat "$ROOT/jobs/target/provided-classpath.txt")"
-OPENS="$(grep -o '<spark.add.opens>.*</spark.add.opens>' "$ROOT/pom.xml" | sed 's/<[^>]*>//g')"
+OPENS="@$ROOT/conf/jvm-options"
 for t in spm_train spm_encode /usr/bin/time; do command -v "$t" >/dev/null || { echo "missing $t (apt-get install sentencepiece time)" >&2; exit 2; }; done
 mkdir -p "$WORK"
 run() { java $OPENS -Xmx8g -cp "$CP" org.albertspark.vocab.VocabBenchmark "$@"; }
