@@ -1,12 +1,15 @@
 # Sourced by the launchers in submit-scripts/: where the project's jars are, the JVM options every
 # ALBERT JVM needs (conf/jvm-options, their one source), and the driver-side OpenBLAS choice.
-# Defines: ALBERT_ROOT, ALBERT_JAR, ALBERT_PROVIDED_CP, ALBERT_JVM_OPTIONS (array), ALBERT_SHARED_DIR,
-# and the functions albert_require_jar, albert_jvm_options_line, albert_openblas_coretype.
+# Defines: ALBERT_ROOT, ALBERT_JAR, ALBERT_PROVIDED_CP, ALBERT_SPARK_CP, ALBERT_JVM_OPTIONS (array),
+# ALBERT_SHARED_DIR, and the functions albert_require_jar, albert_require_spark_dist,
+# albert_jvm_options_line, albert_openblas_coretype.
 
 ALBERT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ALBERT_JAR="$ALBERT_ROOT/jobs/target/albert-jobs.jar"
 # The Spark and Hadoop jars Maven resolved (scope provided), one classpath line.
 ALBERT_PROVIDED_CP_FILE="$ALBERT_ROOT/jobs/target/provided-classpath.txt"
+# A whole Spark install's jars (module spark-dist), for the daemons and SparkSubmit without SPARK_HOME.
+ALBERT_SPARK_CP_FILE="$ALBERT_ROOT/spark-dist/target/spark-classpath.txt"
 # The shared-data folder (fixtures, datasets): one name everywhere, default ../shared beside the repo.
 ALBERT_SHARED_DIR="${ALBERT_SHARED_DIR:-$ALBERT_ROOT/../shared}"
 export ALBERT_SHARED_DIR
@@ -32,6 +35,15 @@ albert_require_jar() {
     exit 2
   fi
   ALBERT_PROVIDED_CP="$(cat "$ALBERT_PROVIDED_CP_FILE")"
+}
+
+albert_require_spark_dist() {
+  albert_require_jar
+  if [[ ! -f "$ALBERT_SPARK_CP_FILE" ]]; then
+    echo "$(basename "$0"): the Spark jars list is not built yet; run:  (cd '$ALBERT_ROOT' && ./mvnw -q package -DskipTests)" >&2
+    exit 2
+  fi
+  ALBERT_SPARK_CP="$(cat "$ALBERT_SPARK_CP_FILE")"
 }
 
 # OpenBLAS picks its GEMM kernel from OPENBLAS_CORETYPE when set. An environment may pin Haswell
