@@ -1,6 +1,6 @@
 # Sourced by the launchers in submit-scripts/: where the project's jars are, the JVM options every
 # ALBERT JVM needs (conf/jvm-options, their one source), and the driver-side OpenBLAS choice.
-# Defines: ALBERT_ROOT, ALBERT_JAR, ALBERT_PROVIDED_CP, ALBERT_SPARK_CP, ALBERT_JVM_OPTIONS (array),
+# Defines: ALBERT_ROOT, ALBERT_JAR, ALBERT_PROVIDED_CP, ALBERT_SPARK_HOME, ALBERT_SPARK_CP, ALBERT_JVM_OPTIONS (array),
 # ALBERT_SHARED_DIR, and the functions albert_require_jar, albert_require_spark_dist,
 # albert_jvm_options_line, albert_openblas_coretype.
 
@@ -43,7 +43,17 @@ albert_require_spark_dist() {
     echo "$(basename "$0"): the Spark jars list is not built yet; run:  (cd '$ALBERT_ROOT' && ./mvnw -q package -DskipTests)" >&2
     exit 2
   fi
-  ALBERT_SPARK_CP="$(cat "$ALBERT_SPARK_CP_FILE")"
+  # A Spark home over those jars (links): the workers build executors' classpaths from
+  # SPARK_HOME/jars, and a short `-cp DIR/*` keeps printed commands readable.
+  ALBERT_SPARK_HOME="$ALBERT_ROOT/spark-dist/target/spark-home"
+  if [[ ! -d "$ALBERT_SPARK_HOME/jars" || "$ALBERT_SPARK_CP_FILE" -nt "$ALBERT_SPARK_HOME/jars" ]]; then
+    local tmp="$ALBERT_SPARK_HOME.tmp.$$" jar
+    rm -rf "$tmp"; mkdir -p "$tmp/jars"
+    IFS=":" read -r -a jars < "$ALBERT_SPARK_CP_FILE" || true  # no newline at the end: read says EOF
+    for jar in "${jars[@]}"; do ln -s "$jar" "$tmp/jars/$(basename "$jar")"; done
+    rm -rf "$ALBERT_SPARK_HOME"; mv "$tmp" "$ALBERT_SPARK_HOME"
+  fi
+  ALBERT_SPARK_CP="$ALBERT_SPARK_HOME/jars/*"
 }
 
 # OpenBLAS picks its GEMM kernel from OPENBLAS_CORETYPE when set. An environment may pin Haswell
