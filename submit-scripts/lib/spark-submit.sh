@@ -9,8 +9,8 @@
 #                          (-Dalbert.threads on executors); default 1
 #   --offheap SIZE         ND4J off-heap limit per executor (JavaCPP maxbytes), e.g. 3g; added to
 #                          spark.executor.memoryOverhead unless that is set; default 2g
-#   --javacpp-cache DIR    where executors unpack ND4J's natives (JavaCPP cache); default
-#                          /tmp/albert-javacpp-cache (k8s: inside the container)
+#   --javacpp-cache DIR    where executors unpack ND4J's natives (JavaCPP cache), on each node
+#                          (k8s: in the container); default /tmp/albert-javacpp-cache
 #   any spark-submit option, passed as given (--master, --deploy-mode, --conf K=V,
 #   --executor-memory, --num-executors, --total-executor-cores, --properties-file, ...)
 # Environment:
@@ -90,11 +90,12 @@ albert_submit() {
       master=yarn
       deploy_mode="${deploy_mode:-client}" ;;
     k8s)
+      # spark.kubernetes.* beyond the image (namespace, service account, executor instances,
+      # pod templates) are the cluster's: pass them as --conf.
       [[ "$master" == k8s://* ]] || { echo "$(basename "$0"): give --master k8s://https://API-SERVER:PORT" >&2; exit 2; }
       # The image built by submit-scripts/Dockerfile holds the job jar and conf/ at these paths.
       deploy_mode="${deploy_mode:-cluster}"
       jar="local://$ALBERT_IMAGE_JAR"
-      cache="${cache/#\/tmp\/albert-javacpp-cache//tmp/javacpp-cache}"
       driver_log4j="-Dlog4j2.configurationFile=$ALBERT_IMAGE_HOME/conf/log4j2.properties"
       kind_conf+=(--conf "spark.kubernetes.container.image=${ALBERT_K8S_IMAGE:-albert-spark:latest}") ;;
     *) echo "albert_submit: ALBERT_KIND must be standalone, yarn or k8s" >&2; exit 2 ;;
