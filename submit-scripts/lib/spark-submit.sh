@@ -124,6 +124,9 @@ albert_submit() {
     submit=("$SPARK_HOME/bin/spark-submit")
   else
     albert_require_spark_dist
+    # spark-dist's folder has a Spark home's layout: YARN uploads SPARK_HOME/jars to the containers
+    # (set spark.yarn.archive to skip that upload on every submit).
+    export SPARK_HOME="$ALBERT_SPARK_HOME" SPARK_SCALA_VERSION=2.13
     local java_bin="java"
     [[ -n "${JAVA_HOME:-}" ]] && java_bin="$JAVA_HOME/bin/java"
     # Client mode: this JVM is the driver, so it gets the driver's options itself.
