@@ -133,7 +133,12 @@ albert_submit() {
     submit=("$java_bin" "${ALBERT_JVM_OPTIONS[@]}" "$driver_log4j")
     [[ -n "$forced" ]] && submit+=("${forced# }")
     # shellcheck disable=SC2206
-    submit+=(${ALBERT_JAVA_OPTS:-} -cp "$ALBERT_SPARK_CP" org.apache.spark.deploy.SparkSubmit)
+    # As Spark's own launcher does: the Hadoop/YARN configuration folders go on the classpath
+    # (without them the YARN client looks for a ResourceManager at 0.0.0.0:8032).
+    local cp="$ALBERT_SPARK_CP"
+    [[ -n "${HADOOP_CONF_DIR:-}" ]] && cp="$HADOOP_CONF_DIR:$cp"
+    [[ -n "${YARN_CONF_DIR:-}" ]] && cp="$YARN_CONF_DIR:$cp"
+    submit+=(${ALBERT_JAVA_OPTS:-} -cp "$cp" org.apache.spark.deploy.SparkSubmit)
   fi
   local -a cmd=("${submit[@]}" --master "$master" --deploy-mode "$deploy_mode"
     --name "albert $1" --class org.albertspark.jobs.cli.AlbertCli
