@@ -9,8 +9,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +127,21 @@ public record Provenance(
     public Builder input(String path, String sha256, long bytes) {
       inputs.add(new Input(path, sha256, bytes));
       return this;
+    }
+
+    /** A local file as input: its path as given, the sha256 of its bytes and its size. */
+    public Builder inputFile(Path file) throws IOException {
+      MessageDigest sha;
+      try {
+        sha = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JVM has SHA-256", e);
+      }
+      long bytes;
+      try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
+        bytes = in.transferTo(OutputStream.nullOutputStream());
+      }
+      return input(file.toString(), HexFormat.of().formatHex(sha.digest()), bytes);
     }
 
     /** Every flag: a record or map Jackson can serialize, kept as a JSON object. */

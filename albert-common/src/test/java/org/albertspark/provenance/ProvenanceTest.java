@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProvenanceTest {
   record Flags(int maxSeqLength, boolean dynamicMasking) {}
@@ -33,6 +36,16 @@ class ProvenanceTest {
     assertFalse(json.contains("\"sha256\" : null"), "unhashed inputs omit the key: " + json);
     assertEquals(System.getProperty("java.version"), back.environment().get("java_version"));
     assertEquals("dev", back.version(), "outside a jar");
+  }
+
+  @Test
+  void aLocalInputFileIsHashedAndSized(@TempDir Path tmp) throws Exception {
+    Path f = Files.writeString(tmp.resolve("in.txt"), "abc");
+    Provenance.Input in = Provenance.builder("t").inputFile(f).build().inputs().get(0);
+    assertEquals(f.toString(), in.path());
+    // sha256("abc"), FIPS 180-2 test vector
+    assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", in.sha256());
+    assertEquals(3, in.bytes());
   }
 
   @Test

@@ -40,8 +40,20 @@ public final class PrepJob {
    */
   public record Result(ObjectNode manifest, String outputDir) {}
 
-  /** Runs prep with the SentencePiece model named in the config. */
+  /** {@link #run(SparkSession, PrepConfig, Provenance.Builder, Consumer)} through the API. */
   public static Result run(SparkSession spark, PrepConfig cfg, Consumer<String> progress) {
+    return run(spark, cfg, Provenance.builder("albert prep"), progress);
+  }
+
+  /**
+   * Runs prep with the SentencePiece model named in the config. {@code provenance} names the tool
+   * and command as the caller started them; the run adds its flags, inputs and Spark version.
+   */
+  public static Result run(
+      SparkSession spark,
+      PrepConfig cfg,
+      Provenance.Builder provenance,
+      Consumer<String> progress) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     CorpusReader.Input input = CorpusReader.resolve(cfg.inputs(), conf);
     SpmModelFile model = SpmModelFile.read(cfg.spmModel(), conf);
@@ -56,6 +68,7 @@ public final class PrepJob {
           input,
           SpmTokenizers.source(bytes, model.sha256()),
           model.description(),
+          provenance,
           progress);
     } finally {
       bytes.destroy();
@@ -72,6 +85,7 @@ public final class PrepJob {
       CorpusReader.Input input,
       PrepTokenizer.Source tokenizer,
       Map<String, Object> vocabDescription,
+      Provenance.Builder provenance,
       Consumer<String> progress) {
     OutputDir.checkWritable(cfg, spark.sparkContext().hadoopConfiguration());
     long t0 = System.nanoTime();
@@ -131,6 +145,7 @@ public final class PrepJob {
               input,
               ds,
               vocabDescription,
+              provenance,
               written,
               counters,
               new PrepManifest.Timing(
@@ -210,6 +225,7 @@ public final class PrepJob {
       CorpusReader.Input input,
       DocStats ds,
       Map<String, Object> vocabDescription,
+      Provenance.Builder provenance,
       WrittenShards written,
       InstanceStage.Counters counters,
       PrepManifest.Timing timing) {
@@ -232,21 +248,19 @@ public final class PrepJob {
         ShardFormat.columnDocs(),
         counters.diagnostics(),
         timing,
-        provenance(spark, cfg, input, vocabDescription));
+        provenance(provenance, spark, cfg, input, vocabDescription));
   }
 
   /**
    * What made this output: every resolved input file (not hashed: corpora are large), the model.
    */
   private static Provenance provenance(
+      Provenance.Builder p,
       SparkSession spark,
       PrepConfig cfg,
       CorpusReader.Input input,
       Map<String, Object> vocabDescription) {
-    Provenance.Builder p =
-        Provenance.builder("albert prep")
-            .flags(PrepManifest.Flags.of(cfg))
-            .environment("spark_version", spark.version());
+    p.flags(PrepManifest.Flags.of(cfg)).environment("spark_version", spark.version());
     for (CorpusReader.FileEntry f : input.files()) {
       p.input(f.path(), null, f.length());
     }

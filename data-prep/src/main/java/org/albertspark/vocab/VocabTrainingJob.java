@@ -17,6 +17,7 @@ import org.albertspark.prep.corpus.CorpusDocument;
 import org.albertspark.prep.corpus.CorpusFormat;
 import org.albertspark.prep.corpus.CorpusOptions;
 import org.albertspark.prep.corpus.CorpusReader;
+import org.albertspark.provenance.Provenance;
 import org.albertspark.tokenizer.ModelProto;
 import org.albertspark.tokenizer.SentencePieceModel;
 import org.apache.hadoop.conf.Configuration;
@@ -36,7 +37,8 @@ import scala.Tuple2;
  * sampling (hash of seed and sentence, so independent of partitioning) → ALBERT preprocessing
  * (optional) → nmt_nfkc normalization → ▁-words → reduceByKey → character counts (all words) and
  * word fragments (cut at special symbols) → the {@code --max-words} most frequent fragments to the
- * driver (ties by code point order) → {@link UnigramTrainer} → {@link VocabModelWriter}.
+ * driver (ties by code point order) → {@link UnigramTrainer} → {@link VocabModelWriter} → the
+ * model, its .vocab listing and its {@link Provenance}.
  */
 public final class VocabTrainingJob {
   /** Job settings (the CLI fills these). */
@@ -97,8 +99,25 @@ public final class VocabTrainingJob {
 
   private VocabTrainingJob() {}
 
-  /** Reads, counts, trains and writes the model (and a .vocab listing next to it). */
+  /**
+   * Suffix of the provenance file written next to the model: {@code FILE.model.provenance.json}.
+   */
+  public static final String PROVENANCE_SUFFIX = ".provenance.json";
+
+  /** {@link #run(SparkSession, Settings, Provenance.Builder, Consumer)} called through the API. */
   public static Result run(SparkSession spark, Settings s, Consumer<String> progress)
+      throws IOException {
+    return run(spark, s, Provenance.builder("albert train-vocab"), progress);
+  }
+
+  /**
+   * Reads, counts, trains and writes the model, a .vocab listing and the run's {@link Provenance}
+   * ({@code --output} + {@link #PROVENANCE_SUFFIX}) next to it. {@code provenance} names the tool
+   * and command as the caller started them; the run adds its flags ({@link VocabFlags}), every
+   * resolved input file with its size (not hashed: corpora are large) and the Spark version.
+   */
+  public static Result run(
+      SparkSession spark, Settings s, Provenance.Builder provenance, Consumer<String> progress)
       throws IOException {
     long t0 = System.nanoTime();
     Configuration hconf = spark.sparkContext().hadoopConfiguration();
@@ -154,7 +173,16 @@ public final class VocabTrainingJob {
     write(fs, out, bytes);
     Path vocabFile = new Path(prefix + ".vocab");
     write(fs, vocabFile, vocabListing(model));
-    progress.accept(String.format("wrote %s (%,d bytes) and %s", out, bytes.length, vocabFile));
+    provenance.flags(VocabFlags.of(s)).environment("spark_version", spark.version());
+    for (CorpusReader.FileEntry f : input.files()) {
+      provenance.input(f.path(), null, f.length());
+    }
+    Path provenanceFile = new Path(s.output() + PROVENANCE_SUFFIX);
+    write(
+        fs, provenanceFile, (provenance.build().toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+    progress.accept(
+        String.format(
+            "wrote %s (%,d bytes), %s and %s", out, bytes.length, vocabFile, provenanceFile));
     Report r =
         new Report(
             nDocs,

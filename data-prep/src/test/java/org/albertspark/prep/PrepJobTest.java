@@ -105,6 +105,7 @@ class PrepJobTest {
         input,
         new FakeTokenizerSource(),
         Map.of("sha256", "fake"),
+        org.albertspark.provenance.Provenance.builder("albert prep"),
         System.err::println);
   }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.albertspark.prep.corpus.CorpusFormat;
+import org.albertspark.provenance.Provenance;
 import org.albertspark.tokenizer.SentencePieceModel;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -138,6 +139,18 @@ class VocabTrainingJobTest {
         Files.readString(dir.resolve("out/v.vocab")).startsWith("<pad>\t0\n<unk>\t0\n[CLS]\t0\n"));
     assertTrue(r.report().sentences() >= 1500);
     assertTrue(log.stream().anyMatch(x -> x.startsWith("EM round 1")), String.join("\n", log));
+    Provenance p =
+        Provenance.fromJson(Files.readString(dir.resolve("out/v.model.provenance.json")));
+    assertEquals("albert train-vocab", p.tool());
+    assertEquals(List.of(), p.command(), "made through the API");
+    assertEquals(
+        List.of(new Provenance.Input("file:" + in, null, Files.size(in))),
+        p.inputs(),
+        "the resolved file with its size");
+    assertEquals(300, p.flags().get("vocab_size"));
+    assertEquals(List.of(in.toString()), p.flags().get("input"));
+    assertEquals(List.of("[CLS]", "[SEP]", "[MASK]"), p.flags().get("control_symbols"));
+    assertEquals(spark.version(), p.environment().get("spark_version"));
 
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> VocabTrainingJob.run(spark, s, x -> {}));

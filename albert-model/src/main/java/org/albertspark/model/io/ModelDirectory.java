@@ -3,7 +3,7 @@ package org.albertspark.model.io;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +23,12 @@ import org.albertspark.model.params.FlatTensors;
 import org.albertspark.model.params.ParameterLayout;
 import org.albertspark.model.params.ParameterLayout.Head;
 import org.albertspark.model.tensor.Slice;
+import org.albertspark.provenance.Provenance;
 
 /**
  * A model directory in HuggingFace's layout: {@code config.json}, {@code model.safetensors},
- * optionally {@code spiece.model}, plus this project's optional {@code albert_provenance.json}
- * (which HF ignores).
+ * optionally {@code spiece.model}, plus this project's optional {@code albert_provenance.json} (the
+ * {@link Provenance} every artifact of this project carries; HF ignores it).
  *
  * <p>Loading accepts what HF's save_pretrained writes (tied aliases omitted) and full state dicts
  * (with {@code predictions.decoder.weight}, which must equal the word embeddings, and {@code
@@ -53,8 +53,7 @@ public final class ModelDirectory {
   private static final Set<String> IGNORED =
       Set.of("albert.embeddings.position_ids", "albert.embeddings.token_type_ids");
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(ModelDirectory.class);
@@ -84,6 +83,12 @@ public final class ModelDirectory {
           configFile.toString(), null, "no " + CONFIG + ": not a HuggingFace model directory");
     }
     AlbertConfig config = AlbertConfig.read(configFile);
+    Head chosen = head == null ? AlbertModel.headOf(config) : head;
+    try {
+      ParameterLayout.of(config, chosen); // a model too large for one buffer: said before any I/O
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(configFile + ": " + e.getMessage(), e);
+    }
     Path weights = dir.resolve(WEIGHTS);
     if (!Files.isRegularFile(weights)) {
       String hint = "";
@@ -97,7 +102,7 @@ public final class ModelDirectory {
       throw new NoSuchFileException(weights.toString(), null, "no " + WEIGHTS + hint);
     }
     try (SafeTensorsFile file = SafeTensorsFile.open(weights)) {
-      return load(file, config, head == null ? AlbertModel.headOf(config) : head);
+      return load(file, config, chosen);
     }
   }
 
@@ -156,7 +161,9 @@ public final class ModelDirectory {
     List<String> newHeadTensors = wholeHeadsAbsent(layout, missing);
     missing.removeAll(newHeadTensors);
     List<String> otherHeads =
-        unexpected.stream().filter(n -> isHeadTensor(bare ? withPrefix(n) : n)).toList();
+        unexpected.stream()
+            .filter(n -> isOtherHeadTensor(layout, bare ? withPrefix(n) : n))
+            .toList();
     unexpected.removeAll(otherHeads);
     if (!missing.isEmpty() || !unexpected.isEmpty() || !problems.isEmpty()) {
       throw new ModelLoadException(describe(file, config, head), missing, unexpected, problems);
@@ -201,17 +208,27 @@ public final class ModelDirectory {
     return new AlbertModel(config, head, params);
   }
 
-  /** Tensors on top of the encoder: the MLM, SOP and classification heads. */
-  private static boolean isHeadTensor(String name) {
-    return name.startsWith("predictions.")
-        || name.startsWith("sop_classifier.")
-        || name.startsWith("classifier.");
+  /** Name prefixes of the tensors on top of the encoder: the MLM, SOP and classification heads. */
+  private static final List<String> HEAD_PREFIXES =
+      List.of("predictions.", "sop_classifier.", "classifier.");
+
+  /**
+   * A tensor of a head that {@code layout} lacks (ignored with a warning); one under a head the
+   * layout has but without a place in it is unexpected.
+   */
+  private static boolean isOtherHeadTensor(ParameterLayout layout, String name) {
+    for (String prefix : HEAD_PREFIXES) {
+      if (name.startsWith(prefix)) {
+        return layout.entries().stream().noneMatch(e -> e.name().startsWith(prefix));
+      }
+    }
+    return false;
   }
 
   /** The missing tensors that make up whole heads (every tensor of that head missing). */
   private static List<String> wholeHeadsAbsent(ParameterLayout layout, List<String> missing) {
     List<String> out = new ArrayList<>();
-    for (String prefix : List.of("predictions.", "sop_classifier.", "classifier.")) {
+    for (String prefix : HEAD_PREFIXES) {
       List<String> all =
           layout.entries().stream()
               .map(ParameterLayout.Entry::name)
@@ -246,12 +263,7 @@ public final class ModelDirectory {
   }
 
   private static String withPrefix(String fileName) {
-    if (fileName.startsWith("predictions.")
-        || fileName.startsWith("sop_classifier.")
-        || fileName.startsWith("classifier.")) {
-      return fileName;
-    }
-    return "albert." + fileName;
+    return HEAD_PREFIXES.stream().anyMatch(fileName::startsWith) ? fileName : "albert." + fileName;
   }
 
   private static void checkTensor(TensorInfo t, int[] expected, List<String> problems) {
@@ -314,20 +326,20 @@ public final class ModelDirectory {
 
   /** Saves without provenance. */
   public static void save(Path dir, AlbertModel model, Path spieceModelOrNull) throws IOException {
-    save(dir, model, spieceModelOrNull, Map.of());
+    save(dir, model, spieceModelOrNull, null);
   }
 
   /**
    * Writes {@code dir} in HF's layout: config.json, model.safetensors (F32, HF names, tied aliases
-   * omitted as save_pretrained does, metadata {"format": "pt"}), spiece.model when given, and
-   * albert_provenance.json when {@code provenance} is non-empty (a stale one is removed otherwise,
+   * omitted as save_pretrained does, metadata {"format": "pt"}), spiece.model when given, and the
+   * {@link Provenance} as albert_provenance.json when given (a stale one is removed otherwise,
    * since it would describe other weights). Creates the directory. Every file is written under a
    * temporary name, forced to disk and renamed into place, model.safetensors last: a crash never
    * leaves a half-written file under a final name, and a fresh directory shows model.safetensors
    * only once everything else is there.
    */
   public static void save(
-      Path dir, AlbertModel model, Path spieceModelOrNull, Map<String, String> provenance)
+      Path dir, AlbertModel model, Path spieceModelOrNull, Provenance provenanceOrNull)
       throws IOException {
     Files.createDirectories(dir);
     AlbertConfig config = configFor(model);
@@ -346,8 +358,8 @@ public final class ModelDirectory {
             dir.resolve(SPIECE),
             AtomicFiles.writeTemp(dir.resolve(SPIECE), out -> Files.copy(spieceModelOrNull, out)));
       }
-      if (provenance != null && !provenance.isEmpty()) {
-        byte[] json = provenanceJson(provenance);
+      if (provenanceOrNull != null) {
+        byte[] json = (provenanceOrNull.toJson() + "\n").getBytes(StandardCharsets.UTF_8);
         staged.put(
             dir.resolve(PROVENANCE),
             AtomicFiles.writeTemp(dir.resolve(PROVENANCE), out -> out.write(json)));
@@ -358,7 +370,7 @@ public final class ModelDirectory {
           AtomicFiles.writeTemp(dir.resolve(CONFIG), out -> out.write(configJson)));
       staged.put(dir.resolve(WEIGHTS), AtomicFiles.writeTemp(dir.resolve(WEIGHTS), writer::write));
 
-      if (provenance == null || provenance.isEmpty()) {
+      if (provenanceOrNull == null) {
         Files.deleteIfExists(dir.resolve(PROVENANCE));
       }
       for (var it = staged.entrySet().iterator(); it.hasNext(); ) {
@@ -386,15 +398,6 @@ public final class ModelDirectory {
     return config.with(Map.of("architectures", List.of(arch)));
   }
 
-  private static byte[] provenanceJson(Map<String, String> provenance) {
-    try {
-      return (JSON.writeValueAsString(new TreeMap<>(provenance)) + "\n")
-          .getBytes(StandardCharsets.UTF_8);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   // ---------------------------------------------------------------- other files
 
   /** {@code dir/spiece.model} if it exists. */
@@ -403,11 +406,15 @@ public final class ModelDirectory {
     return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
   }
 
-  /** The provenance save() recorded (empty when there is none). */
-  public static Map<String, String> provenance(Path dir) throws IOException {
+  /**
+   * The provenance save() recorded; empty when there is none (HF's directories). A file in the flat
+   * format of earlier versions ({@code {"created_by": ..., "created_at": ..., key: value}}) is read
+   * as a record with that tool and time, its other keys as flags and no version.
+   */
+  public static Optional<Provenance> provenance(Path dir) throws IOException {
     Path p = dir.resolve(PROVENANCE);
     if (!Files.isRegularFile(p)) {
-      return Map.of();
+      return Optional.empty();
     }
     JsonNode node;
     try {
@@ -418,13 +425,31 @@ public final class ModelDirectory {
     if (node == null || !node.isObject()) {
       throw new IOException(p + ": must hold a JSON object");
     }
-    Map<String, String> out = new TreeMap<>();
-    node.fields()
+    if (node.has("tool")) {
+      return Optional.of(Provenance.fromJson(node.toString()));
+    }
+    return Optional.of(fromFlatFormat((ObjectNode) node));
+  }
+
+  /** The first format, from before the shared record: one flat object of strings. */
+  private static Provenance fromFlatFormat(ObjectNode flat) {
+    ObjectNode rest = flat.deepCopy();
+    JsonNode tool = rest.remove("created_by");
+    JsonNode createdAt = rest.remove("created_at");
+    Map<String, Object> flags = new TreeMap<>();
+    rest.fields()
         .forEachRemaining(
             e ->
-                out.put(
+                flags.put(
                     e.getKey(),
                     e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString()));
-    return Collections.unmodifiableMap(out);
+    return new Provenance(
+        tool == null ? "unknown" : tool.asText(),
+        List.of(),
+        null,
+        createdAt == null ? null : createdAt.asText(),
+        List.of(),
+        flags,
+        Map.of());
   }
 }

@@ -10,6 +10,7 @@ import static org.albertspark.model.nn.Profile.Op.LINEAR_FORWARD;
 import static org.albertspark.model.nn.Profile.Op.LOSS;
 import static org.albertspark.model.nn.Profile.Op.MLM_DECODER_BACKWARD;
 import static org.albertspark.model.nn.Profile.Op.MLM_DECODER_FORWARD;
+import static org.albertspark.model.nn.Profile.Op.MLM_GATHER;
 import static org.albertspark.model.nn.Profile.Op.RESIDUAL_AND_DROPOUT;
 
 import java.util.SplittableRandom;
@@ -21,8 +22,10 @@ import org.albertspark.model.kernels.CrossEntropy;
 import org.albertspark.model.kernels.Dropout;
 import org.albertspark.model.kernels.Elementwise;
 import org.albertspark.model.kernels.Embeddings;
+import org.albertspark.model.kernels.Gather;
 import org.albertspark.model.kernels.LayerNorm;
 import org.albertspark.model.kernels.Linear;
+import org.albertspark.model.nn.Workspace.MlmRows;
 import org.albertspark.model.params.FlatTensors;
 import org.albertspark.model.params.ParameterLayout.Head;
 import org.albertspark.model.params.ParameterViews;
@@ -35,8 +38,9 @@ import org.albertspark.model.tensor.Slice;
 /**
  * ALBERT's forward pass and its explicit backward twin, layer by layer, over a {@link Workspace}.
  * Weights are reached through {@link ParameterViews} ({@code w}, gradients {@code dw}); shapes are
- * noted beside each call (N = B·T rows). Each kernel call is timed under its kind of operation when
- * the workspace has a {@link Profile} attached (the helpers at the end).
+ * noted beside each call (N = B·T rows). The MLM head runs on R rows: all N, or the M labelled ones
+ * gathered (the workspace's {@link Workspace.MlmRows}). Each kernel call is timed under its kind of
+ * operation when the workspace has a {@link Profile} attached (the helpers at the end).
  */
 public final class AlbertNetwork {
 
@@ -117,6 +121,13 @@ public final class AlbertNetwork {
     }
   }
 
+  /** Backward of {@link #dropout}: dx *= mask, the same inverted mask (nothing without dropout). */
+  private static void dropoutBackward(Workspace ws, Slice dx, Slice mask, long n) {
+    if (mask != null) {
+      timed(ws, RESIDUAL_AND_DROPOUT, () -> Elementwise.multiplyInPlace(dx, mask, n));
+    }
+  }
+
   /** One post-LN transformer layer: hidden[a] → hidden[a + 1]. */
   private static void layerForward(
       AlbertConfig c, Layer w, Workspace ws, int a, SplittableRandom rng) {
@@ -168,36 +179,58 @@ public final class AlbertNetwork {
 
   private static Losses pretrainingHeadsForward(
       AlbertConfig c, PretrainingHeads w, Batch batch, Workspace ws) {
-    int bsz = ws.batch,
-        n = bsz * ws.seq,
-        e = c.embeddingSize(),
-        h = c.hiddenSize(),
-        v = c.vocabSize();
-    Slice last = ws.hidden[ws.applications];
-    // MLM head: dense H→E, activation, LayerNorm, decoder tied to word embeddings: [N, V]
-    linear(ws, ws.mlmPre, last, w.mlmDense(), n, h, e);
-    timed(
-        ws,
-        ACTIVATION,
-        () -> Activations.forward(c.activation(), ws.mlmAct, ws.mlmPre, (long) n * e));
-    layerNorm(ws, ws.mlmOut, ws.mlmMean, ws.mlmRstd, ws.mlmAct, w.mlmNorm(), n, e, c);
-    linear(ws, MLM_DECODER_FORWARD, ws.mlmLogits, ws.mlmOut, e, w.decoder(), n, e, v);
+    int bsz = ws.batch, n = bsz * ws.seq, h = c.hiddenSize(), v = c.vocabSize();
+    int[] labels = batch.mlmLabels();
+    // MLM head on R rows: every position, or the M labelled ones gathered: [N, H] → [M, H]
+    Slice last = ws.hidden[ws.applications], headIn = last;
+    int[] rowLabels = labels;
+    if (ws.mlmRows == MlmRows.ALL) {
+      ws.mlmHeadRows = n;
+    } else {
+      ws.mlmHeadRows =
+          labels == null ? 0 : Gather.labelledRows(ws.mlmPositions, ws.mlmRowLabels, labels, n);
+      timed(
+          ws, MLM_GATHER, () -> Gather.forward(ws.mlmIn, last, ws.mlmPositions, ws.mlmHeadRows, h));
+      headIn = ws.mlmIn;
+      rowLabels = ws.mlmRowLabels;
+    }
+    int rows = ws.mlmHeadRows;
+    if (rows > 0) {
+      mlmHeadForward(c, w, ws, headIn, rows);
+    }
     // SOP: [B, 2]
     linear(ws, ws.headLogits, ws.clsIn, w.sop(), bsz, h, 2);
 
     double mlmSum = 0, sopSum = 0;
     long mlmCount = 0, sopCount = 0;
-    if (batch.mlmLabels() != null) {
+    if (labels != null && rows > 0) {
       long t0 = System.nanoTime();
-      mlmSum = CrossEntropy.lossSum(ws.mlmLogits, batch.mlmLabels(), n, v);
+      mlmSum = CrossEntropy.lossSum(ws.mlmLogits, rowLabels, rows, v);
       record(ws, LOSS, t0);
-      mlmCount = CrossEntropy.count(batch.mlmLabels(), n);
+      mlmCount = CrossEntropy.count(labels, n);
     }
     if (batch.sopLabels() != null) {
       sopSum = CrossEntropy.lossSum(ws.headLogits, batch.sopLabels(), bsz, 2);
       sopCount = CrossEntropy.count(batch.sopLabels(), bsz);
     }
     return new Losses(mlmSum, mlmCount, sopSum, sopCount, 0, 0);
+  }
+
+  /**
+   * MLM head on {@code rows} rows of {@code in} [R, H]: dense H→E, activation, LayerNorm, decoder
+   * tied to the word embeddings: logits [R, V].
+   */
+  private static void mlmHeadForward(
+      AlbertConfig c, PretrainingHeads w, Workspace ws, Slice in, int rows) {
+    int e = c.embeddingSize(), h = c.hiddenSize(), v = c.vocabSize();
+    Slice logits = ws.mlmLogitsFor(rows);
+    linear(ws, ws.mlmPre, in, w.mlmDense(), rows, h, e);
+    timed(
+        ws,
+        ACTIVATION,
+        () -> Activations.forward(c.activation(), ws.mlmAct, ws.mlmPre, (long) rows * e));
+    layerNorm(ws, ws.mlmOut, ws.mlmMean, ws.mlmRstd, ws.mlmAct, w.mlmNorm(), rows, e, c);
+    linear(ws, MLM_DECODER_FORWARD, logits, ws.mlmOut, e, w.decoder(), rows, e, v);
   }
 
   private static Losses classifierForward(
@@ -267,12 +300,7 @@ public final class AlbertNetwork {
     ParameterViews.Embeddings emb = w.embeddings(), dEmb = dw.embeddings();
     linearBackward(
         ws, ws.dEmbA, false, dw.embeddingMapping(), w.embeddingMapping(), dh0, ws.embOut, n, e, h);
-    if (ws.embDropMask != null) {
-      timed(
-          ws,
-          RESIDUAL_AND_DROPOUT,
-          () -> Elementwise.multiplyInPlace(ws.dEmbA, ws.embDropMask, (long) n * e));
-    }
+    dropoutBackward(ws, ws.dEmbA, ws.embDropMask, (long) n * e);
     layerNormBackward(
         ws, ws.dEmbB, dEmb.norm(), emb.norm(), ws.dEmbA, ws.embSum, ws.embMean, ws.embRstd, n, e);
     timed(
@@ -329,16 +357,15 @@ public final class AlbertNetwork {
       LossScale scale,
       Slice dHidden) {
     int n = ws.batch * ws.seq, e = c.embeddingSize(), h = c.hiddenSize(), v = c.vocabSize();
-    Slice last = ws.hidden[ws.applications];
-    if (batch.mlmLabels() == null) {
+    int rows = ws.mlmHeadRows;
+    if (batch.mlmLabels() == null || rows == 0) {
       Elementwise.zero(dHidden);
       return;
     }
+    boolean gathered = ws.mlmRows == MlmRows.LABELLED;
+    int[] rowLabels = gathered ? ws.mlmRowLabels : batch.mlmLabels();
     float mlmScale = (float) scale.mlm();
-    timed(
-        ws,
-        LOSS,
-        () -> CrossEntropy.gradientInPlace(ws.mlmLogits, batch.mlmLabels(), n, v, mlmScale));
+    timed(ws, LOSS, () -> CrossEntropy.gradientInPlace(ws.mlmLogits, rowLabels, rows, v, mlmScale));
     // tied decoder: the word embeddings receive the decoder's gradient (pad row included)
     linearBackward(
         ws,
@@ -350,16 +377,35 @@ public final class AlbertNetwork {
         ws.mlmLogits,
         ws.mlmOut,
         e,
-        n,
+        rows,
         e,
         v);
     layerNormBackward(
-        ws, ws.dEmbB, dw.mlmNorm(), w.mlmNorm(), ws.dEmbA, ws.mlmAct, ws.mlmMean, ws.mlmRstd, n, e);
+        ws,
+        ws.dEmbB,
+        dw.mlmNorm(),
+        w.mlmNorm(),
+        ws.dEmbA,
+        ws.mlmAct,
+        ws.mlmMean,
+        ws.mlmRstd,
+        rows,
+        e);
     timed(
         ws,
         ACTIVATION,
-        () -> Activations.backward(c.activation(), ws.dEmbB, ws.dEmbB, ws.mlmPre, (long) n * e));
-    linearBackward(ws, dHidden, false, dw.mlmDense(), w.mlmDense(), ws.dEmbB, last, n, h, e);
+        () -> Activations.backward(c.activation(), ws.dEmbB, ws.dEmbB, ws.mlmPre, (long) rows * e));
+    if (!gathered) {
+      Slice last = ws.hidden[ws.applications];
+      linearBackward(ws, dHidden, false, dw.mlmDense(), w.mlmDense(), ws.dEmbB, last, n, h, e);
+      return;
+    }
+    // [M, H] gradient of the gathered rows, scattered back to [N, H] (zero at unlabelled rows);
+    // the other hidden-gradient buffer is free until the layers run backward
+    Slice dGathered = dHidden == ws.dHiddenA ? ws.dHiddenB : ws.dHiddenA;
+    linearBackward(
+        ws, dGathered, false, dw.mlmDense(), w.mlmDense(), ws.dEmbB, ws.mlmIn, rows, h, e);
+    timed(ws, MLM_GATHER, () -> Gather.backward(dHidden, dGathered, ws.mlmPositions, rows, n, h));
   }
 
   /**
@@ -378,12 +424,7 @@ public final class AlbertNetwork {
     int bsz = ws.batch, h = c.hiddenSize(), t = ws.seq;
     linearBackward(
         ws, ws.dCls, false, dClassifier, classifier, ws.headLogits, ws.clsIn, bsz, h, classes);
-    if (ws.clsDropMask != null) {
-      timed(
-          ws,
-          RESIDUAL_AND_DROPOUT,
-          () -> Elementwise.multiplyInPlace(ws.dCls, ws.clsDropMask, (long) bsz * h));
-    }
+    dropoutBackward(ws, ws.dCls, ws.clsDropMask, (long) bsz * h);
     timed(
         ws,
         ACTIVATION,
@@ -418,10 +459,7 @@ public final class AlbertNetwork {
     layerNormBackward(
         ws, ws.dRes, dw.attnNorm(), w.attnNorm(), ws.dTmp, l.res1, l.mean1, l.rstd1, n, h);
     timed(ws, RESIDUAL_AND_DROPOUT, () -> dIn.copyFrom(ws.dRes));
-    if (l.projDropMask != null) {
-      timed(
-          ws, RESIDUAL_AND_DROPOUT, () -> Elementwise.multiplyInPlace(ws.dRes, l.projDropMask, nh));
-    }
+    dropoutBackward(ws, ws.dRes, l.projDropMask, nh);
     linearBackward(ws, ws.dCtx, false, dw.attnDense(), w.attnDense(), ws.dRes, l.ctx, n, h, h);
     timed(
         ws,

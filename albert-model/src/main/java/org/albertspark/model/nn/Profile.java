@@ -19,6 +19,7 @@ public final class Profile {
     ACTIVATION,
     RESIDUAL_AND_DROPOUT,
     EMBEDDINGS,
+    MLM_GATHER,
     MLM_DECODER_FORWARD,
     MLM_DECODER_BACKWARD,
     LOSS,

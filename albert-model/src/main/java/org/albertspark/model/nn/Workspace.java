@@ -1,5 +1,7 @@
 package org.albertspark.model.nn;
 
+import java.util.Arrays;
+import java.util.Objects;
 import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.params.ParameterLayout.Head;
 import org.albertspark.model.tensor.FloatMemory;
@@ -11,9 +13,22 @@ import org.albertspark.model.tensor.Slice;
  * churn in a training loop). One workspace per thread; the model itself is shared.
  *
  * <p>Shapes: N = B·T rows; E embedding, H hidden, I intermediate, V vocab, A = L·inner layer
- * applications. In inference mode the per-layer buffers exist once and are reused by every layer.
+ * applications; R the rows the MLM head runs on ({@link MlmRows}). In inference mode the per-layer
+ * buffers exist once and are reused by every layer.
  */
 public final class Workspace {
+
+  /** The positions the MLM head (dense H→E, activation, LayerNorm, tied decoder E→V) runs on. */
+  public enum MlmRows {
+    /** Every position, R = N: {@link #predictionLogits()} [N, V] as HF returns them. */
+    ALL,
+    /**
+     * Only the positions whose MLM label is not −100, gathered into R = M rows (as
+     * google-research/albert does): the same losses and gradients, since unlabelled rows have zero
+     * logit gradient, for an M/N share of the head's work (about 15% in pretraining).
+     */
+    LABELLED
+  }
 
   final AlbertConfig config;
   final Head head;
@@ -22,6 +37,7 @@ public final class Workspace {
   final boolean training;
   final boolean dropout;
   final int applications;
+  final MlmRows mlmRows;
   Profile profile; // null: not profiling
 
   // embeddings
@@ -43,8 +59,12 @@ public final class Workspace {
   final Slice clsIn; // [B, H] pooled after classifier dropout
   final Slice clsDropMask; // [B, H] or null
   final Slice headLogits; // [B, 2] SOP or [B, num_labels]
-  final Slice mlmPre, mlmAct, mlmMean, mlmRstd, mlmOut; // [N, E] (mean/rstd [N])
-  final Slice mlmLogits; // [N, V]
+  final int[] mlmPositions; // [N] row r of the MLM head is position mlmPositions[r]
+  final int[] mlmRowLabels; // [N] (LABELLED) the MLM label of row r
+  int mlmHeadRows; // R of the last forward
+  final Slice mlmIn; // [N, H] (LABELLED) the gathered last hidden rows, first R used
+  final Slice mlmPre, mlmAct, mlmMean, mlmRstd, mlmOut; // [N, E] (mean/rstd [N]), first R used
+  Slice mlmLogits; // [N, V] (ALL), or [capacity, V] grown to the largest R so far (LABELLED)
 
   // gradient scratch (training only)
   final Slice dHiddenA, dHiddenB, dRes, dTmp, dCtx, dQ, dK, dV; // [N, H]
@@ -81,26 +101,47 @@ public final class Workspace {
     }
   }
 
-  /** A workspace for inference (no backward, no dropout). */
+  /** A workspace for inference (no backward, no dropout), with the MLM logits of every position. */
   public static Workspace forInference(AlbertConfig config, Head head, int batch, int seq) {
     return new Workspace(config, head, batch, seq, false, false);
   }
 
-  /** A workspace for training steps: activations kept for backward, dropout as configured. */
+  /**
+   * A workspace for training steps: activations kept for backward, dropout as configured, the MLM
+   * head at the labelled positions only.
+   */
   public static Workspace forTraining(AlbertConfig config, Head head, int batch, int seq) {
     return new Workspace(config, head, batch, seq, true, true);
+  }
+
+  /**
+   * As {@link #Workspace(AlbertConfig, Head, int, int, boolean, boolean, MlmRows)} with the MLM
+   * head at the labelled positions when training and at every position otherwise.
+   */
+  public Workspace(
+      AlbertConfig config, Head head, int batch, int seq, boolean training, boolean dropout) {
+    this(config, head, batch, seq, training, dropout, training ? MlmRows.LABELLED : MlmRows.ALL);
   }
 
   /**
    * @param training keep every layer's activations and gradient scratch for {@link
    *     AlbertNetwork#backward}
    * @param dropout apply the config's dropout probabilities (training mode); false = eval mode
+   * @param mlmRows the positions the MLM head runs on: {@link MlmRows#ALL} for prediction logits,
+   *     {@link MlmRows#LABELLED} when only the losses (and gradients) are needed
    */
   public Workspace(
-      AlbertConfig config, Head head, int batch, int seq, boolean training, boolean dropout) {
+      AlbertConfig config,
+      Head head,
+      int batch,
+      int seq,
+      boolean training,
+      boolean dropout,
+      MlmRows mlmRows) {
     if (batch <= 0 || seq <= 0) {
       throw new IllegalArgumentException("batch " + batch + " x seq " + seq + " is empty");
     }
+    this.mlmRows = Objects.requireNonNull(mlmRows, "mlmRows");
     this.config = config;
     this.head = head;
     this.batch = batch;
@@ -137,12 +178,19 @@ public final class Workspace {
     int headWidth = head == Head.PRETRAINING ? 2 : config.numLabels();
     headLogits = alloc((long) batch * headWidth);
     boolean mlm = head == Head.PRETRAINING;
+    boolean gathered = mlm && mlmRows == MlmRows.LABELLED;
+    mlmPositions = mlm ? new int[n] : null;
+    if (mlm && !gathered) {
+      Arrays.setAll(mlmPositions, p -> p);
+    }
+    mlmRowLabels = gathered ? new int[n] : null;
+    mlmIn = gathered ? alloc((long) n * h) : null;
     mlmPre = mlm ? alloc((long) n * e) : null;
     mlmAct = mlm ? alloc((long) n * e) : null;
     mlmMean = mlm ? alloc(n) : null;
     mlmRstd = mlm ? alloc(n) : null;
     mlmOut = mlm ? alloc((long) n * e) : null;
-    mlmLogits = mlm ? alloc((long) n * v) : null;
+    mlmLogits = mlm ? alloc(gathered ? 0 : (long) n * v) : null;
 
     dHiddenA = training ? alloc((long) n * h) : null;
     dHiddenB = training ? alloc((long) n * h) : null;
@@ -161,6 +209,21 @@ public final class Workspace {
 
   private static Slice alloc(long n) {
     return FloatMemory.zeros(n).all();
+  }
+
+  /**
+   * The MLM logits with room for {@code rows} rows. A LABELLED workspace grows them when a batch
+   * has more labelled positions than any before, with a quarter's headroom so that the label
+   * count's variation from batch to batch rarely grows them again; never beyond [N, V].
+   */
+  Slice mlmLogitsFor(int rows) {
+    long v = config.vocabSize();
+    if ((long) rows * v > mlmLogits.size()) {
+      int capacity = Math.min(batch * seq, rows + rows / 4);
+      mlmLogits = null; // let the old block be collected before allocating its successor
+      mlmLogits = alloc(capacity * v);
+    }
+    return mlmLogits;
   }
 
   LayerActivations layer(int application) {
@@ -215,9 +278,39 @@ public final class Workspace {
     return pooled;
   }
 
-  /** [N, V] masked-LM logits (pretraining head); overwritten by backward. */
+  /**
+   * [N, V] masked-LM logits of every position (pretraining head, {@link MlmRows#ALL}); overwritten
+   * by backward.
+   *
+   * @throws IllegalStateException on a {@link MlmRows#LABELLED} workspace, which has logits only at
+   *     the labelled positions ({@link #mlmLogits()})
+   */
   public Slice predictionLogits() {
+    if (mlmRows != MlmRows.ALL) {
+      throw new IllegalStateException(
+          "this workspace runs the MLM head at the labelled positions only (MlmRows."
+              + mlmRows
+              + "); prediction logits of every position need MlmRows.ALL");
+    }
     return mlmLogits;
+  }
+
+  /**
+   * [R, V] masked-LM logits of the rows the last forward ran the head on: row r is position {@link
+   * #mlmPositions()}[r] (every position in order with {@link MlmRows#ALL}, the labelled ones in
+   * order with {@link MlmRows#LABELLED}); overwritten by backward.
+   */
+  public Slice mlmLogits() {
+    return mlmLogits.sub(0, (long) mlmHeadRows * config.vocabSize());
+  }
+
+  /** [R] the position b·T + t of each row of {@link #mlmLogits()}. */
+  public int[] mlmPositions() {
+    return Arrays.copyOf(mlmPositions, mlmHeadRows);
+  }
+
+  public MlmRows mlmRows() {
+    return mlmRows;
   }
 
   /**

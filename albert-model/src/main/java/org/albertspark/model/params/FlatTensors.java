@@ -3,7 +3,6 @@ package org.albertspark.model.params;
 import org.albertspark.model.tensor.FloatMemory;
 import org.albertspark.model.tensor.Slice;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Every tensor of a {@link ParameterLayout} as a named view into one flat buffer, and all of them
@@ -50,19 +49,6 @@ public final class FlatTensors {
   public Slice slice(String name) {
     ParameterLayout.Entry e = layout.get(name);
     return memory.slice(e.offset(), e.size());
-  }
-
-  /** Tensor {@code name} as a shaped ND4J view (writes go to the flat buffer). */
-  public INDArray view(String name) {
-    ParameterLayout.Entry e = layout.get(name);
-    long[] shape = new long[e.shape().length];
-    for (int i = 0; i < shape.length; i++) {
-      shape[i] = e.shape()[i];
-    }
-    return memory
-        .array()
-        .get(NDArrayIndex.interval(e.offset(), e.offset() + e.size()))
-        .reshape('c', shape);
   }
 
   public float[] toArray(String name) {

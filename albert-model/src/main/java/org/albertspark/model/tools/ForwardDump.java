@@ -105,7 +105,9 @@ public final class ForwardDump {
     AlbertConfig c = model.config();
     int bsz = batch.batchSize(), t = batch.seqLength(), n = bsz * t;
     int e = c.embeddingSize(), h = c.hiddenSize();
-    Workspace ws = new Workspace(c, model.head(), bsz, t, withGradients, false);
+    // prediction_logits at every position, also when the gradients are wanted
+    Workspace ws =
+        new Workspace(c, model.head(), bsz, t, withGradients, false, Workspace.MlmRows.ALL);
     Losses losses = AlbertNetwork.forward(model, batch, ws, 0);
     Map<String, Tensor> out = new LinkedHashMap<>();
     if (model.head() == Head.PRETRAINING) {

@@ -3,6 +3,7 @@ package org.albertspark.model.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,10 +20,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.albertspark.model.AlbertModel;
 import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.params.ParameterLayout;
 import org.albertspark.model.params.ParameterLayout.Head;
+import org.albertspark.provenance.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -248,7 +251,12 @@ class ModelDirectoryTest {
     for (String name : FIXTURES) {
       AlbertModel m = ModelDirectory.load(TestFiles.fixture(name));
       Path out = tmp.resolve("saved").resolve(name);
-      Map<String, String> prov = Map.of("source", "fixture " + name, "git", "abc123");
+      Provenance prov =
+          Provenance.builder("test")
+              .command(List.of("--fixture", name))
+              .inputFile(spiece)
+              .flags(Map.of("source", "fixture " + name, "git", "abc123"))
+              .build();
       ModelDirectory.save(out, m, spiece, prov);
       AlbertModel back = ModelDirectory.load(out);
       assertEquals(m.config(), back.config(), name);
@@ -262,7 +270,7 @@ class ModelDirectoryTest {
       assertArrayEquals(
           new byte[] {1, 2, 3, 4, 5}, Files.readAllBytes(out.resolve("spiece.model")));
       assertEquals(out.resolve("spiece.model"), ModelDirectory.spieceModel(out).orElseThrow());
-      assertEquals(prov, ModelDirectory.provenance(out));
+      assertEquals(prov, ModelDirectory.provenance(out).orElseThrow());
       try (var files = Files.list(out)) {
         assertEquals(
             List.of("albert_provenance.json", "config.json", "model.safetensors", "spiece.model"),
@@ -296,13 +304,39 @@ class ModelDirectoryTest {
   void resavingReplacesFilesAndDropsStaleProvenance(@TempDir Path tmp) throws IOException {
     AlbertModel m = ModelDirectory.load(TestFiles.fixture("tiny_min_g1"));
     Path out = tmp.resolve("m");
-    ModelDirectory.save(out, m, null, Map.of("step", "1"));
-    assertEquals(Map.of("step", "1"), ModelDirectory.provenance(out));
+    Provenance prov = Provenance.builder("test").flags(Map.of("step", "1")).build();
+    ModelDirectory.save(out, m, null, prov);
+    assertEquals(prov, ModelDirectory.provenance(out).orElseThrow());
     assertTrue(ModelDirectory.spieceModel(out).isEmpty());
     m.parameters().slice("albert.pooler.bias").fill(0.5f);
     ModelDirectory.save(out, m, null);
-    assertEquals(Map.of(), ModelDirectory.provenance(out));
+    assertEquals(Optional.empty(), ModelDirectory.provenance(out));
     assertEquals(0.5f, ModelDirectory.load(out).parameters().slice("albert.pooler.bias").get(3));
+  }
+
+  @Test
+  void aDirectoryWithoutProvenanceOrWithTheFlatFormatOfEarlierVersionsLoads(@TempDir Path tmp)
+      throws IOException {
+    Path hf = TestFiles.fixture("tiny_min_g1");
+    assertEquals(Optional.empty(), ModelDirectory.provenance(hf), "HF writes none");
+
+    Path out = tmp.resolve("m");
+    ModelDirectory.save(out, ModelDirectory.load(hf), null);
+    Files.writeString(
+        out.resolve(ModelDirectory.PROVENANCE),
+        "{\"created_at\" : \"2026-11-24T04:53:34Z\", \"created_by\" : \"albert init\","
+            + " \"init_seed\" : \"7\", \"shape\" : \"config c.json\"}");
+    assertSameParameters(ModelDirectory.load(hf), ModelDirectory.load(out));
+    Provenance old = ModelDirectory.provenance(out).orElseThrow();
+    assertEquals("albert init", old.tool());
+    assertEquals("2026-11-24T04:53:34Z", old.createdAt());
+    assertEquals(Map.of("init_seed", "7", "shape", "config c.json"), old.flags());
+    assertNull(old.version(), "the flat format recorded none");
+
+    Files.writeString(out.resolve(ModelDirectory.PROVENANCE), "[1]");
+    IOException e = assertThrows(IOException.class, () -> ModelDirectory.provenance(out));
+    assertTrue(e.getMessage().contains("must hold a JSON object"), e.getMessage());
+    ModelDirectory.load(out); // loading does not read the provenance
   }
 
   @Test

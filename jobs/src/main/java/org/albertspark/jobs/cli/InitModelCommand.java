@@ -2,14 +2,13 @@ package org.albertspark.jobs.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.albertspark.model.AlbertModel;
 import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.config.Presets;
 import org.albertspark.model.io.ModelDirectory;
+import org.albertspark.provenance.Provenance;
 import org.albertspark.tokenizer.SentencePieceModel;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -88,16 +87,14 @@ public final class InitModelCommand implements Callable<Integer> {
       throw new UsageException(output + " already holds a model (use --overwrite to replace it)");
     }
     AlbertModel model = AlbertModel.initialize(config, AlbertModel.headOf(config), seed);
-    Map<String, String> provenance = new LinkedHashMap<>();
-    provenance.put("created_by", "albert init");
-    provenance.put("created_at", Instant.now().toString());
-    provenance.put("init_seed", Long.toString(seed));
-    provenance.put(
-        "shape", shape.preset != null ? "preset " + shape.preset : "config " + shape.config);
-    if (spmModel != null) {
-      provenance.put("spm_model", spmModel.getFileName().toString());
+    Provenance.Builder provenance = CommandProvenance.of(spec);
+    if (shape.config != null) {
+      provenance.inputFile(shape.config);
     }
-    ModelDirectory.save(output, model, spmModel, provenance);
+    if (spmModel != null) {
+      provenance.inputFile(spmModel);
+    }
+    ModelDirectory.save(output, model, spmModel, provenance.build());
     spec.commandLine()
         .getOut()
         .printf(

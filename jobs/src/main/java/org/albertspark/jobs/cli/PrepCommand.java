@@ -238,7 +238,7 @@ public final class PrepCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     try (SparkSession spark = sparkOptions.session("albert prep")) {
-      PrepJob.Result r = PrepJob.run(spark, cfg, progress);
+      PrepJob.Result r = PrepJob.run(spark, cfg, CommandProvenance.of(spec), progress);
       var inst = r.manifest().path("instances");
       var docs = r.manifest().path("documents");
       spec.commandLine()

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
           + "model on the word table (at most --max-words distinct words: driver memory depends on the "
           + "word table, not on the corpus) with spm_train's algorithm and ALBERT's settings: <pad>=0, "
           + "<unk>=1, control symbols [CLS] [SEP] [MASK], user-defined symbols ( ) \" - . \u2013 \u00a3 \u20ac.",
-      "Writes --output FILE.model (any Hadoop file system; loadable by spm_encode and the ALBERT tokenizer) and FILE.vocab (piece<TAB>score). "
+      "Writes --output FILE.model (any Hadoop file system; loadable by spm_encode and the ALBERT tokenizer), FILE.vocab (piece<TAB>score) "
+          + "and FILE.model.provenance.json (the command, every flag, the input files with their sizes, the version). "
           + "The result depends only on the input and the flags, not on partitioning.",
     })
 public final class TrainVocabCommand implements Callable<Integer> {
@@ -181,7 +182,8 @@ public final class TrainVocabCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     try (SparkSession spark = sparkOptions.session("albert train-vocab")) {
-      VocabTrainingJob.Result r = VocabTrainingJob.run(spark, settings, progress);
+      VocabTrainingJob.Result r =
+          VocabTrainingJob.run(spark, settings, CommandProvenance.of(spec), progress);
       var rep = r.report();
       var out = spec.commandLine().getOut();
       out.printf(

@@ -3,6 +3,7 @@ package org.albertspark.jobs.cli;
 import static org.albertspark.jobs.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -11,7 +12,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.albertspark.model.io.ModelDirectory;
 import org.albertspark.model.io.SafeTensorsFile;
+import org.albertspark.provenance.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,21 +27,38 @@ class ModelCommandsTest {
   @Test
   void initThenForwardOnText(@TempDir Path tmp) throws Exception {
     Path model = tmp.resolve("model");
-    CliRun init =
-        run(
-            "init",
-            "--config",
-            EXAMPLES.resolve("tiny-albert.json").toString(),
-            "--spm-model",
-            EXAMPLES.resolve("tiny-albert/spiece.model").toString(),
-            "--output",
-            model.toString());
+    String[] initArgs = {
+      "init",
+      "--config",
+      EXAMPLES.resolve("tiny-albert.json").toString(),
+      "--spm-model",
+      EXAMPLES.resolve("tiny-albert/spiece.model").toString(),
+      "--output",
+      model.toString()
+    };
+    CliRun init = run(initArgs);
     assertEquals(0, init.exit(), init.err());
     assertTrue(init.out().contains("AlbertForPreTraining"), init.out());
     for (String f :
         List.of("config.json", "model.safetensors", "spiece.model", "albert_provenance.json")) {
       assertTrue(Files.isRegularFile(model.resolve(f)), f);
     }
+    Provenance made = ModelDirectory.provenance(model).orElseThrow();
+    assertEquals("albert init", made.tool());
+    assertEquals(List.of(initArgs), made.command(), "the command line as given");
+    assertEquals(EXAMPLES.resolve("tiny-albert.json").toString(), made.flags().get("config"));
+    assertNull(made.flags().get("preset"));
+    assertEquals(false, made.flags().get("overwrite"));
+    assertTrue(!made.flags().containsKey("help"), "not a setting: " + made.flags());
+    assertEquals(42L, ((Number) made.flags().get("seed")).longValue(), "init's default seed");
+    Path spiece = EXAMPLES.resolve("tiny-albert/spiece.model");
+    assertEquals(
+        List.of(EXAMPLES.resolve("tiny-albert.json").toString(), spiece.toString()),
+        made.inputs().stream().map(Provenance.Input::path).toList());
+    assertEquals(
+        Provenance.builder("x").inputFile(spiece).build().inputs().get(0),
+        made.inputs().get(1),
+        "the vocabulary with its sha256 and size");
     CliRun again =
         run(
             "init",

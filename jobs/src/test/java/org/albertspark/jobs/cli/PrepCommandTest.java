@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.albertspark.provenance.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,32 +73,36 @@ class PrepCommandTest {
     sb.append("{\"body\": \"Only one sentence.\"}\n");
     Files.writeString(in, sb);
     Path out = tmp.resolve("out");
-    CliRun r =
-        run(
-            "prep",
-            "--input",
-            in.toString(),
-            "--format",
-            "jsonl",
-            "--text-field",
-            "body",
-            "--spm-model",
-            model.toString(),
-            "--output",
-            out.toString(),
-            "--max-seq-length",
-            "64",
-            "--dupe-factor",
-            "2",
-            "--master",
-            "local[2]",
-            "--quiet");
+    String[] args = {
+      "prep",
+      "--input",
+      in.toString(),
+      "--format",
+      "jsonl",
+      "--text-field",
+      "body",
+      "--spm-model",
+      model.toString(),
+      "--output",
+      out.toString(),
+      "--max-seq-length",
+      "64",
+      "--dupe-factor",
+      "2",
+      "--master",
+      "local[2]",
+      "--quiet"
+    };
+    CliRun r = run(args);
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("documents in 41, used 40, skipped 1"), r.out());
     JsonNode m = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
     assertEquals(1, m.path("documents").path("skipped").path("one_sentence").asLong());
     assertEquals("body", m.path("flags").path("text_field").asText());
     assertEquals(64, m.path("flags").path("max_seq_length").asInt());
+    Provenance p = Provenance.fromJson(m.path("provenance").toString());
+    assertEquals("albert prep", p.tool());
+    assertEquals(List.of(args), p.command(), "the command line as given");
 
     CliRun missing =
         run(

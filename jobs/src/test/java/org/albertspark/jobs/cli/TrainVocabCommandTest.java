@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.albertspark.provenance.Provenance;
 import org.albertspark.tokenizer.AlbertTokenizer;
 import org.albertspark.tokenizer.SentencePieceModel;
+import org.albertspark.vocab.VocabTrainingJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,24 +27,32 @@ class TrainVocabCommandTest {
     Path out = tmp.resolve("spiece.model");
     byte[][] bytes = new byte[2][];
     for (int runIndex = 0; runIndex < 2; runIndex++) {
-      CliRun r =
-          run(
-              "train-vocab",
-              "--input",
-              TEXT.toString(),
-              "--format",
-              "lines",
-              "--vocab-size",
-              "400",
-              "--output",
-              out.toString(),
-              "--overwrite",
-              "--quiet",
-              "--master",
-              "local[2]",
-              "--partitions",
-              runIndex == 0 ? "1" : "3");
+      String[] args = {
+        "train-vocab",
+        "--input",
+        TEXT.toString(),
+        "--format",
+        "lines",
+        "--vocab-size",
+        "400",
+        "--output",
+        out.toString(),
+        "--overwrite",
+        "--quiet",
+        "--master",
+        "local[2]",
+        "--partitions",
+        runIndex == 0 ? "1" : "3"
+      };
+      CliRun r = run(args);
       assertEquals(0, r.exit(), r.err());
+      Provenance p =
+          Provenance.fromJson(
+              Files.readString(tmp.resolve("spiece.model" + VocabTrainingJob.PROVENANCE_SUFFIX)));
+      assertEquals("albert train-vocab", p.tool());
+      assertEquals(List.of(args), p.command(), "the command line as given");
+      assertEquals(400, p.flags().get("vocab_size"));
+      assertEquals(Files.size(TEXT), p.inputs().get(0).bytes());
       assertTrue(r.out().contains("400 pieces"), r.out());
       bytes[runIndex] = Files.readAllBytes(out);
     }
