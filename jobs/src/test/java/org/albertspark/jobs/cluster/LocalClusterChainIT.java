@@ -1,0 +1,143 @@
+package org.albertspark.jobs.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.albertspark.tokenizer.SentencePieceModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pipeline on a real Spark standalone cluster (submit-scripts/local-cluster: a master and two
+ * one-core workers on loopback) through the real SparkSubmit (submit-scripts/submit-standalone),
+ * each stage's output checked before the next stage reads it. Runs after `package` (failsafe),
+ * since it submits the job jar. To extend the chain, add a stage to {@link #chain} in order.
+ */
+class LocalClusterChainIT {
+
+  static final Path ROOT = Path.of(System.getProperty("albert.root", "..")).toAbsolutePath();
+  static final Path WORK = ROOT.resolve("jobs/target/it-local-cluster");
+  static final Path STATE = WORK.resolve("cluster");
+  static String master;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    deleteTree(WORK);
+    Files.createDirectories(WORK);
+    String out = run(WORK.resolve("cluster-start.log"), "local-cluster", "start", "--workers", "2");
+    master = out.strip().lines().reduce((a, b) -> b).orElseThrow();
+    assertTrue(master.startsWith("spark://127.0.0.1:"), out);
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    run(WORK.resolve("cluster-stop.log"), "local-cluster", "stop");
+    // idempotent: a second stop finds nothing and still succeeds
+    assertTrue(
+        run(WORK.resolve("cluster-stop2.log"), "local-cluster", "stop").contains("not running"));
+  }
+
+  @Test
+  void chain() throws Exception {
+    Path corpus = ROOT.resolve("examples/text/emma-paragraphs.txt");
+
+    // 1. a vocabulary trained on the cluster
+    Path vocab = WORK.resolve("vocab/emma.model");
+    submit(
+        "train-vocab",
+        "--input",
+        corpus.toString(),
+        "--format",
+        "lines",
+        "--vocab-size",
+        "2000",
+        "--output",
+        vocab.toString());
+    SentencePieceModel sp = SentencePieceModel.load(vocab);
+    assertEquals(2000, sp.size());
+    assertTrue(Files.isRegularFile(WORK.resolve("vocab/emma.vocab")));
+
+    // 2. pretraining shards with that vocabulary
+    Path prep = WORK.resolve("prep");
+    submit(
+        "prep",
+        "--input",
+        corpus.toString(),
+        "--format",
+        "lines",
+        "--spm-model",
+        vocab.toString(),
+        "--max-seq-length",
+        "64",
+        "--output",
+        prep.toString());
+    JsonNode manifest = new ObjectMapper().readTree(prep.resolve("manifest.json").toFile());
+    assertTrue(manifest.at("/instances/total").asLong() > 0, manifest.toString());
+    try (Stream<Path> shards = Files.list(prep.resolve("shards"))) {
+      assertTrue(shards.anyMatch(p -> p.getFileName().toString().endsWith(".parquet")));
+    }
+
+    // the work ran in executor JVMs of the workers, each choosing its OpenBLAS kernel itself
+    List<String> executorLogs = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(STATE.resolve("work"))) {
+      for (Path f : files.filter(p -> p.getFileName().toString().equals("stderr")).toList()) {
+        executorLogs.add(Files.readString(f));
+      }
+    }
+    assertTrue(executorLogs.size() >= 2, "executor logs: " + executorLogs.size());
+    assertTrue(
+        executorLogs.stream().allMatch(l -> l.contains("OpenBLAS core type:")),
+        "every executor logs its OpenBLAS decision");
+  }
+
+  /**
+   * Runs `submit-standalone --master URL COMMAND ARGS` and fails with its log on a non-zero exit.
+   */
+  static void submit(String... commandAndArgs) throws Exception {
+    List<String> args = new ArrayList<>(List.of("submit-standalone", "--master", master));
+    // small executors that fit the two one-core workers; no UI ports to fight over
+    args.addAll(List.of("--executor-memory", "768m", "--offheap", "512m"));
+    args.addAll(List.of("--conf", "spark.ui.enabled=false"));
+    args.addAll(List.of(commandAndArgs));
+    run(WORK.resolve(commandAndArgs[0] + ".log"), args.toArray(String[]::new));
+  }
+
+  static String run(Path log, String... scriptAndArgs) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("bash"));
+    cmd.add(ROOT.resolve("submit-scripts").resolve(scriptAndArgs[0]).toString());
+    cmd.addAll(List.of(scriptAndArgs).subList(1, scriptAndArgs.length));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("ALBERT_LOCAL_CLUSTER_DIR", STATE.toString());
+    Process p = pb.start();
+    if (!p.waitFor(15, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError(String.join(" ", cmd) + " timed out; log " + log);
+    }
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed:\n" + out);
+    return out;
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted((a, b) -> b.compareTo(a)).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
