@@ -68,6 +68,23 @@ public final class TrainStep {
     return TrainMetrics.of(losses, mlmCorrect, sopCorrect, clsCorrect, tokens(micro));
   }
 
+  /**
+   * Zeroes the gradients, then accumulates {@code microBatches}, which are the micro-batches {@code
+   * firstIndex, firstIndex + 1, ...} of global step {@code step}, each with its {@link
+   * #dropoutSeed}: one worker's share of a step. With all of a step's micro-batches and {@code
+   * scaleOf} them, this is the single-process step the data-parallel one must equal.
+   */
+  public TrainMetrics computeGradients(
+      List<Batch> microBatches, LossScale scale, long runSeed, long step, int firstIndex) {
+    zeroGradients();
+    TrainMetrics metrics = TrainMetrics.NONE;
+    int index = firstIndex;
+    for (Batch b : microBatches) {
+      metrics = metrics.plus(accumulate(b, scale, dropoutSeed(runSeed, step, index++)));
+    }
+    return metrics;
+  }
+
   private Workspace workspaceFor(Batch b) {
     if (workspace == null
         || workspace.batchSize() != b.batchSize()

@@ -6,12 +6,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.albertspark.model.AlbertModel;
 import org.albertspark.model.config.AlbertConfig;
-import org.albertspark.model.nn.Batch;
 import org.albertspark.model.nn.LossScale;
 import org.albertspark.model.params.FlatTensors;
 import org.albertspark.model.params.ParameterLayout;
 import org.albertspark.model.train.TrainMetrics;
 import org.albertspark.model.train.TrainStep;
+import org.apache.spark.TaskContext;
 
 /**
  * The executor side: per JVM, a pool of {@link TrainStep}s (model buffer, gradient buffer,
@@ -31,6 +31,10 @@ final class WorkerSlots {
     Queue<TrainStep> pool = POOLS.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>());
     TrainStep slot = pool.poll();
     if (slot == null) {
+      if (System.getProperty("albert.threads") == null && TaskContext.get() != null) {
+        // before the model code's first use in this JVM: a task gets its spark.task.cpus
+        System.setProperty("albert.threads", Integer.toString(TaskContext.get().cpus()));
+      }
       AlbertConfig config = AlbertConfig.fromJson(task.configJson());
       slot =
           new TrainStep(
@@ -44,17 +48,11 @@ final class WorkerSlots {
             "broadcast holds " + params.length + " parameters, the model " + p.memory().length());
       }
       DataParallelEngine.floats(p).put(0, params);
-      slot.zeroGradients();
       LossScale scale = new LossScale(task.mlmScale(), task.sopScale(), task.classificationScale());
       long t0 = System.nanoTime();
-      TrainMetrics metrics = TrainMetrics.NONE;
-      int index = task.firstMicroBatch();
-      for (Batch b : task.microBatches()) {
-        metrics =
-            metrics.plus(
-                slot.accumulate(
-                    b, scale, TrainStep.dropoutSeed(task.runSeed(), task.step(), index++)));
-      }
+      TrainMetrics metrics =
+          slot.computeGradients(
+              task.microBatches(), scale, task.runSeed(), task.step(), task.firstMicroBatch());
       long nanos = System.nanoTime() - t0;
       return new WorkerResult(
           task.firstMicroBatch(), DataParallelEngine.toHeap(slot.gradients()), metrics, nanos);
