@@ -245,7 +245,11 @@ public final class PretrainCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(cl, e.getMessage());
     }
     SparkSession spark = session();
-    run.run(JavaSparkContext.fromSparkContext(spark.sparkContext()));
+    try {
+      run.run(JavaSparkContext.fromSparkContext(spark.sparkContext()));
+    } finally {
+      spark.stop();
+    }
     return 0;
   }
 
