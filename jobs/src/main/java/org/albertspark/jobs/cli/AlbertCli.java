@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       TrainVocabCommand.class,
       PrepCommand.class,
       PretrainCommand.class,
+      ReportCommand.class,
     })
 public final class AlbertCli implements Runnable {
 

@@ -82,6 +82,10 @@ public final class PretrainingRun {
     Optional<Path> newest =
         s.resume() ? Checkpoint.newest(s.output().resolve(CHECKPOINTS)) : Optional.empty();
     if (newest.isPresent()) {
+      Path state = newest.get().resolve(Checkpoint.STATE);
+      requireSameSettings(
+          TrainingState.fromJson(Files.readString(state), state.toString()).settings(),
+          newest.get());
       config = AlbertConfig.read(newest.get().resolve(ModelDirectory.CONFIG));
     } else if (s.initFrom() != null) {
       Path c = s.initFrom().resolve(ModelDirectory.CONFIG);
@@ -153,7 +157,6 @@ public final class PretrainingRun {
     TrainingState state;
     if (newest.isPresent()) {
       Checkpoint.Loaded c = Checkpoint.read(newest.get(), oc);
-      requireSameSettings(c.state().settings(), newest.get());
       model = c.model();
       optimizer = c.optimizer();
       state = c.state();
