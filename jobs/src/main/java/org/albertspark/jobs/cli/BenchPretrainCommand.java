@@ -55,7 +55,11 @@ public final class BenchPretrainCommand implements Callable<Integer> {
       description = "Forward/backward pass size; memory grows with it (default: ${DEFAULT-VALUE}).")
   int microBatch;
 
-  @Option(names = "--seq", defaultValue = "128", paramLabel = "T", description = "(default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seq",
+      defaultValue = "128",
+      paramLabel = "T",
+      description = "(default: ${DEFAULT-VALUE})")
   int seq;
 
   @Option(
@@ -70,7 +74,8 @@ public final class BenchPretrainCommand implements Callable<Integer> {
       names = "--steps",
       defaultValue = "2",
       paramLabel = "N",
-      description = "Timed steps per measurement after one warm-up step (default: ${DEFAULT-VALUE}).")
+      description =
+          "Timed steps per measurement after one warm-up step (default: ${DEFAULT-VALUE}).")
   int steps;
 
   @Option(names = "--skip-in-process", description = "Do not measure the in-process reference.")
@@ -93,7 +98,12 @@ public final class BenchPretrainCommand implements Callable<Integer> {
     for (int w : workers) {
       if (w < 1 || globalBatch % (w * microBatch) != 0) {
         throw new IllegalArgumentException(
-            "--global-batch " + globalBatch + " is not divisible by " + w + " x --micro-batch " + microBatch);
+            "--global-batch "
+                + globalBatch
+                + " is not divisible by "
+                + w
+                + " x --micro-batch "
+                + microBatch);
       }
     }
     PrintWriter err = spec.commandLine().getErr();

@@ -110,8 +110,13 @@ public final class PretrainBenchmark {
       double wall = (System.nanoTime() - t0) / 1e9;
       progress.printf(
           "  %d worker(s), step %d%s: %.2fs = compute %.2fs + exchange %.2fs + update %.2fs%n",
-          workers, s + 1, s < warmup ? " (warm-up)" : "", wall, r.computeSeconds(),
-          r.exchangeSeconds(), r.updateSeconds());
+          workers,
+          s + 1,
+          s < warmup ? " (warm-up)" : "",
+          wall,
+          r.computeSeconds(),
+          r.exchangeSeconds(),
+          r.updateSeconds());
       progress.flush();
       if (s >= warmup) {
         step += wall;
