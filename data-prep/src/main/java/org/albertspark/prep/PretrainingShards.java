@@ -105,6 +105,11 @@ public final class PretrainingShards {
 
   /** The masker that prep used (static shards) or that training must use (dynamic shards). */
   public DynamicMasker masker(VocabInfo vocab) {
+    return masker(manifest, vocab);
+  }
+
+  /** The masker of a prep output whose manifest is {@code manifest} (see {@link #readManifest}). */
+  public static DynamicMasker masker(JsonNode manifest, VocabInfo vocab) {
     JsonNode f = manifest.path("flags");
     MaskingConfig mc =
         new MaskingConfig(

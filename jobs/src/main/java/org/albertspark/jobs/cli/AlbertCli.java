@@ -40,6 +40,8 @@ import picocli.CommandLine.ScopeType;
       BenchCommand.class,
       TrainVocabCommand.class,
       PrepCommand.class,
+      PretrainCommand.class,
+      ReportCommand.class,
     })
 public final class AlbertCli implements Runnable {
 

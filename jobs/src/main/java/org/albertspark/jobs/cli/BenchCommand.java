@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       BenchModelCommand.class,
       BenchTokenizerCommand.class,
+      BenchPretrainCommand.class,
       BenchVocabCommand.class,
       BenchPrepCommand.class,
     })
