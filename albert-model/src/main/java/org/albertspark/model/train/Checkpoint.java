@@ -23,6 +23,7 @@ import org.albertspark.model.optim.Optimizer;
 import org.albertspark.model.optim.OptimizerConfig;
 import org.albertspark.model.params.FlatTensors;
 import org.albertspark.model.params.ParameterLayout.Head;
+import org.albertspark.provenance.Provenance;
 
 /**
  * A training checkpoint {@code step-<N>/}: a model directory (config.json, model.safetensors,
@@ -47,7 +48,7 @@ public final class Checkpoint {
       Path checkpoints,
       AlbertModel model,
       Path spieceModelOrNull,
-      Map<String, String> provenance,
+      Provenance provenance,
       Optimizer optimizer,
       TrainingState state)
       throws IOException {

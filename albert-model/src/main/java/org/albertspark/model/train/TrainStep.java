@@ -57,7 +57,7 @@ public final class TrainStep {
     long mlmCorrect =
         micro.mlmLabels() == null
             ? 0
-            : correct(ws.predictionLogits(), micro.mlmLabels(), model.config().vocabSize());
+            : correct(ws.mlmLogits(), labelsAt(micro.mlmLabels(), ws.mlmPositions()), vocab());
     long sopCorrect =
         micro.sopLabels() == null ? 0 : correct(ws.headLogits(), micro.sopLabels(), 2);
     long clsCorrect =
@@ -96,6 +96,19 @@ public final class TrainStep {
   }
 
   /** Rows r with labels[r] != IGNORE whose logits[r] argmax is labels[r]. */
+  private int vocab() {
+    return model.config().vocabSize();
+  }
+
+  /** The labels of the rows the MLM head ran on (all positions, or the labelled ones only). */
+  private static int[] labelsAt(int[] labels, int[] positions) {
+    int[] out = new int[positions.length];
+    for (int r = 0; r < positions.length; r++) {
+      out[r] = labels[positions[r]];
+    }
+    return out;
+  }
+
   private static long correct(Slice logits, int[] labels, int classes) {
     long n = 0;
     for (int r = 0; r < labels.length; r++) {

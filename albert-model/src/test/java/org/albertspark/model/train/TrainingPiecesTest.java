@@ -19,6 +19,7 @@ import org.albertspark.model.optim.Optimizer;
 import org.albertspark.model.optim.OptimizerConfig;
 import org.albertspark.model.params.FlatTensors;
 import org.albertspark.model.params.ParameterLayout.Head;
+import org.albertspark.provenance.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,7 +102,7 @@ class TrainingPiecesTest {
     Path cps = tmp.resolve("checkpoints");
     for (long step = 1; step <= 3; step++) {
       TrainingState st = new TrainingState(step, 0, 2 * step, 9, 0, 0, Map.of("seed", "9"));
-      Checkpoint.write(cps, m, null, Map.of("created_by", "test"), u.optimizer(), st);
+      Checkpoint.write(cps, m, null, Provenance.builder("test").build(), u.optimizer(), st);
       Checkpoint.prune(cps, 2);
     }
     assertEquals(List.of(cps.resolve("step-3"), cps.resolve("step-2")), Checkpoint.list(cps));

@@ -33,6 +33,7 @@ import org.albertspark.prep.PretrainingShards;
 import org.albertspark.prep.SpmTokenizers;
 import org.albertspark.prep.mask.DynamicMasker;
 import org.albertspark.prep.util.Hashing;
+import org.albertspark.provenance.Provenance;
 import org.albertspark.tokenizer.SentencePieceModel;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -380,18 +381,19 @@ public final class PretrainingRun {
     Files.write(file, kept, StandardCharsets.UTF_8);
   }
 
-  private Map<String, String> provenance(long step) {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("created_by", "albert pretrain");
-    p.put("created_at", Instant.now().toString());
-    p.put("data", s.data());
-    p.put("data_vocabulary_sha256", manifest.path("vocabulary").path("sha256").asText());
-    p.put("steps_done", Long.toString(step));
-    s.fingerprint().forEach((k, v) -> p.put("train_" + k, v));
+  private Provenance provenance(long step) {
+    Map<String, Object> flags = new LinkedHashMap<>();
+    flags.put("steps_done", step);
+    s.fingerprint().forEach((k, v) -> flags.put("train_" + k, v));
     if (s.initFrom() != null) {
-      p.put("init_from", s.initFrom().toString());
+      flags.put("init_from", s.initFrom().toString());
     }
-    return p;
+    String vocabSha = manifest.path("vocabulary").path("sha256").asText(null);
+    return Provenance.builder("albert pretrain")
+        .input(s.data(), null, -1)
+        .input("vocabulary of " + s.data(), vocabSha, -1)
+        .flags(flags)
+        .build();
   }
 
   private static void deleteTree(Path p) throws IOException {

@@ -175,7 +175,7 @@ class PretrainCommandTest {
     }
     assertEquals(6, metrics.get(5).path("step").asInt());
     assertEquals(
-        "albert pretrain", ModelDirectory.provenance(clean.resolve("final")).get("created_by"));
+        "albert pretrain", ModelDirectory.provenance(clean.resolve("final")).orElseThrow().tool());
 
     // the same run in a child JVM, killed with SIGKILL once its step-2 checkpoint exists
     Path killed = tmp.resolve("killed");
