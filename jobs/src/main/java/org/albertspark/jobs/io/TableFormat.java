@@ -1,5 +1,7 @@
 package org.albertspark.jobs.io;
 
+import java.util.Locale;
+import java.util.Optional;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -33,9 +35,35 @@ public enum TableFormat {
       case PARQUET -> r.parquet(path);
       case JSONL -> r.option("mode", "PERMISSIVE").json(path);
       case CSV -> delimited(r, ",").csv(path);
-      case TSV -> delimited(r, "\t").csv(path);
+      // TSV has no quoting convention: a field starting with " is text (IMDB reviews do)
+      case TSV -> delimited(r, "\t").option("quote", "").csv(path);
       case TEXT -> r.text(path).withColumnRenamed("value", TEXT_COLUMN);
     };
+  }
+
+  /**
+   * The format a path's name says (.parquet, .jsonl/.json, .csv, .tsv, .txt, optionally followed by
+   * .gz/.bz2/.zst), or empty when the name does not say (a directory, a glob, another extension).
+   */
+  public static Optional<TableFormat> fromPath(String path) {
+    String name = path.toLowerCase(Locale.ROOT).replaceAll("/+$", "");
+    name = name.replaceAll("\\.(gz|bz2|zst|snappy|deflate)$", "");
+    if (name.endsWith(".parquet")) {
+      return Optional.of(PARQUET);
+    }
+    if (name.endsWith(".jsonl") || name.endsWith(".json") || name.endsWith(".ndjson")) {
+      return Optional.of(JSONL);
+    }
+    if (name.endsWith(".csv")) {
+      return Optional.of(CSV);
+    }
+    if (name.endsWith(".tsv") || name.endsWith(".tab")) {
+      return Optional.of(TSV);
+    }
+    if (name.endsWith(".txt")) {
+      return Optional.of(TEXT);
+    }
+    return Optional.empty();
   }
 
   private static DataFrameReader delimited(DataFrameReader r, String separator) {
