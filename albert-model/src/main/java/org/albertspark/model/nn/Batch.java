@@ -7,7 +7,7 @@ import org.albertspark.model.config.AlbertConfig;
  * One batch of B sequences of length T, row-major [B, T] int arrays as HF takes them. Label arrays
  * are optional: {@code mlmLabels} [B·T] (−100 = not predicted) and {@code sopLabels} [B] for
  * pretraining; {@code labels} [B] class ids or {@code targets} [B] regression values for
- * classification.
+ * classification. Serializable: a data-parallel step ships each worker its micro-batches.
  */
 public record Batch(
     int batchSize,
@@ -18,7 +18,8 @@ public record Batch(
     int[] mlmLabels,
     int[] sopLabels,
     int[] labels,
-    float[] targets) {
+    float[] targets)
+    implements java.io.Serializable {
 
   public Batch {
     Objects.requireNonNull(inputIds, "inputIds");
