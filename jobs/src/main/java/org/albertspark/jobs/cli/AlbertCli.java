@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description =
-        "ALBERT on Apache Spark: prepare corpora, train vocabularies, create, run and benchmark models.",
+        "ALBERT on Apache Spark: prepare corpora, train vocabularies, create, run, fine-tune, evaluate and benchmark models.",
     subcommands = {
       CommandLine.HelpCommand.class,
       InitModelCommand.class,
@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       TrainVocabCommand.class,
       PrepCommand.class,
       FinetuneCommand.class,
+      EvalCommand.class,
       BaselineCommand.class,
     })
 public final class AlbertCli implements Runnable {
