@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       TrainVocabCommand.class,
       PrepCommand.class,
+      ScoreCommand.class,
     })
 public final class AlbertCli implements Runnable {
 
