@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description =
-        "ALBERT on Apache Spark: prepare corpora, train vocabularies, create, run, fine-tune, evaluate and benchmark models.",
+        "ALBERT on Apache Spark: prepare corpora, train vocabularies, create, run, fine-tune, evaluate, score with and benchmark models.",
     subcommands = {
       CommandLine.HelpCommand.class,
       InitModelCommand.class,
@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       FinetuneCommand.class,
       EvalCommand.class,
       BaselineCommand.class,
+      ScoreCommand.class,
     })
 public final class AlbertCli implements Runnable {
 

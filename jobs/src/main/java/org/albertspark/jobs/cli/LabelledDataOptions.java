@@ -56,7 +56,7 @@ public final class LabelledDataOptions {
     if (format != null) {
       return format;
     }
-    return TableFormat.fromPath(path)
+    return TableFormat.fromExtension(path)
         .orElseThrow(
             () ->
                 new ParameterException(
