@@ -101,7 +101,13 @@ public final class LabelledData {
    */
   public static LabelledData read(
       SparkSession spark, String path, TableFormat format, Columns columns) {
-    Dataset<Row> raw = format.read(spark, path);
+    return of(format.read(spark, path), path, columns);
+  }
+
+  /**
+   * The same checks and counts on a DataFrame already at hand ({@code path} names it in messages).
+   */
+  public static LabelledData of(Dataset<Row> raw, String path, Columns columns) {
     List<String> have = Arrays.asList(raw.columns());
     List<String> missing = new ArrayList<>();
     for (String c : new String[] {columns.text(), columns.textPair(), columns.label()}) {
@@ -112,9 +118,7 @@ public final class LabelledData {
     if (!missing.isEmpty()) {
       throw new IllegalArgumentException(
           path
-              + " ("
-              + format.name().toLowerCase()
-              + ") has no column "
+              + " has no column "
               + String.join(", ", missing)
               + "; its columns are: "
               + String.join(", ", have));

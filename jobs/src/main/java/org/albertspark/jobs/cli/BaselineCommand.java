@@ -141,7 +141,7 @@ public final class BaselineCommand implements Callable<Integer> {
       data.formatOf(test.test);
     }
     Progress progress = new Progress("baseline", err, quiet);
-    SparkSession spark = sparkOptions.session("albert baseline");
+    SparkSession spark = sparkOptions.sqlSession("albert baseline");
     spark.sparkContext().setLogLevel("WARN");
     try {
       if (output != null) {

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       BenchModelCommand.class,
       BenchTokenizerCommand.class,
+      BenchFinetuneCommand.class,
       BenchScoreCommand.class,
     })
 public final class BenchCommand implements Runnable {

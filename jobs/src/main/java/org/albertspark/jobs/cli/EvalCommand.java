@@ -124,7 +124,7 @@ public final class EvalCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
-    SparkSession spark = sparkOptions.session("albert eval");
+    SparkSession spark = sparkOptions.sqlSession("albert eval");
     spark.sparkContext().setLogLevel("WARN");
     try {
       long t0 = System.nanoTime();

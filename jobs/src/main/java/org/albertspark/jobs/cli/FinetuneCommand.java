@@ -248,7 +248,7 @@ public final class FinetuneCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
-    SparkSession spark = sparkOptions.session("albert finetune");
+    SparkSession spark = sparkOptions.sqlSession("albert finetune");
     spark.sparkContext().setLogLevel("WARN");
     try {
       LabelledData trainData = data.read(spark, train);

@@ -44,4 +44,16 @@ public final class SparkOptions {
     }
     return sb.getOrCreate();
   }
+
+  /**
+   * {@link #session}, with --partitions (when given) also as the number of partitions after a
+   * shuffle (spark.sql.shuffle.partitions) of the DataFrame jobs (finetune, eval, baseline).
+   */
+  SparkSession sqlSession(String appName) {
+    SparkSession spark = session(appName);
+    if (partitions > 0) {
+      spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
+    }
+    return spark;
+  }
 }

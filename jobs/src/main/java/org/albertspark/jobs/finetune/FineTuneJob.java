@@ -23,11 +23,11 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * One fine-tuning run end to end, shared by {@code albert finetune} and {@link
- * org.albertspark.jobs.ml.AlbertClassifier} (when it lands): labels from the training data,
- * examples tokenized on the executors, {@link FineTuning}, and the kept model written as a
- * HuggingFace model directory ({@code AlbertForSequenceClassification}, num_labels, id2label,
- * label2id, spiece.model) with provenance (data, settings, every epoch's metrics) in
- * albert_provenance.json and the metrics in finetune_metrics.json.
+ * org.albertspark.jobs.ml.AlbertClassifier}: labels from the training data, examples tokenized on
+ * the executors, {@link FineTuning}, and the kept model written as a HuggingFace model directory
+ * ({@code AlbertForSequenceClassification}, num_labels, id2label, label2id, spiece.model) with
+ * provenance (data, settings, every epoch's metrics) in albert_provenance.json and the metrics in
+ * finetune_metrics.json.
  */
 public final class FineTuneJob {
 
@@ -110,7 +110,7 @@ public final class FineTuneJob {
     ModelDirectory.save(output, result.model(), source.spiece(), provenance);
     JsonOutput.write(
         spark.sparkContext().hadoopConfiguration(),
-        output.toAbsolutePath().toUri().toString() + "/" + METRICS,
+        output.resolve(METRICS).toAbsolutePath().toUri().toString(),
         metrics);
     progress.accept("wrote " + output + " (epoch " + result.keptEpoch() + ")");
     return new Outcome(result, labels, metrics);
