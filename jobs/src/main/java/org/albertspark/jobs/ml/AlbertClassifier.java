@@ -154,6 +154,80 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
     return maxSeqLength;
   }
 
+  // Spark ML finds params through public accessors of these names (Params.params reflects on them).
+
+  public Param<String> textPairCol() {
+    return textPairCol;
+  }
+
+  public Param<String> labelCol() {
+    return labelCol;
+  }
+
+  public Param<String> modelDir() {
+    return modelDir;
+  }
+
+  public Param<String> initConfig() {
+    return initConfig;
+  }
+
+  public Param<String> spmModel() {
+    return spmModel;
+  }
+
+  public Param<String> outputDir() {
+    return outputDir;
+  }
+
+  public IntParam epochs() {
+    return epochs;
+  }
+
+  public DoubleParam learningRate() {
+    return learningRate;
+  }
+
+  public IntParam batchSize() {
+    return batchSize;
+  }
+
+  public IntParam microBatchSize() {
+    return microBatchSize;
+  }
+
+  public IntParam workers() {
+    return workers;
+  }
+
+  public LongParam seed() {
+    return seed;
+  }
+
+  public DoubleParam validationFraction() {
+    return validationFraction;
+  }
+
+  public DoubleParam warmupProportion() {
+    return warmupProportion;
+  }
+
+  public DoubleParam weightDecay() {
+    return weightDecay;
+  }
+
+  public DoubleParam clipNorm() {
+    return clipNorm;
+  }
+
+  public DoubleParam classifierDropout() {
+    return classifierDropout;
+  }
+
+  public Param<String> selectBy() {
+    return selectBy;
+  }
+
   public AlbertClassifier setTextCol(String v) {
     return (AlbertClassifier) set(textCol, v);
   }
