@@ -370,9 +370,15 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    int max = getMaxSeqLength();
     AlbertClassificationModel model =
-        new AlbertClassificationModel(uid, $(outputDir)).setTextCol(getTextCol());
-    return model.setMaxSeqLength(getMaxSeqLength()).setParent(this);
+        new AlbertClassificationModel(uid, $(outputDir))
+            .setTextCol(getTextCol())
+            .setMaxSeqLength(max);
+    if (model.getStride() >= max - 2) { // the scorer's default stride needs longer windows
+      model.setStride((max - 2) / 2);
+    }
+    return model.setParent(this);
   }
 
   /** Every param's value, for the provenance. */
