@@ -395,6 +395,21 @@ public final class AlbertConfig {
     return out;
   }
 
+  /**
+   * HF's problem_type: "single_label_classification", "multi_label_classification" or "regression";
+   * null when the config does not say.
+   */
+  public String problemType() {
+    JsonNode n = json.get("problem_type");
+    return n == null || n.isNull() ? null : n.asText();
+  }
+
+  /** HF's _name_or_path (the name a model was loaded or saved under); null when absent. */
+  public String nameOrPath() {
+    JsonNode n = json.get("_name_or_path");
+    return n == null || n.isNull() ? null : n.asText();
+  }
+
   /** The "architectures" list, e.g. [AlbertForPreTraining]; empty when absent. */
   public List<String> architectures() {
     List<String> out = new ArrayList<>();

@@ -32,7 +32,7 @@ import org.albertspark.model.tensor.Slice;
 public final class ModelBenchmark implements Benchmark {
 
   /** One measurement (a row of the table, a line of --json). */
-  record Result(
+  public record Result(
       String name,
       int batch,
       int seq,
@@ -112,7 +112,7 @@ public final class ModelBenchmark implements Benchmark {
    * Runs the benchmarks; writes progress and the per-operation breakdown of each step to {@code
    * progress}.
    */
-  static List<Result> measure(Options o, PrintWriter progress) {
+  public static List<Result> measure(Options o, PrintWriter progress) {
     List<Result> results = new ArrayList<>();
     AlbertConfig c = o.config();
     progress.println("measuring fp32 GEMM [1024x768]x[768x3072] ...");

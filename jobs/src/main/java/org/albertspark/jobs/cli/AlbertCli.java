@@ -31,7 +31,7 @@ import picocli.CommandLine.ScopeType;
           + "existing output without --overwrite"
     },
     description =
-        "ALBERT on Apache Spark: prepare corpora, train vocabularies, create, run and benchmark models.",
+        "ALBERT on Apache Spark: prepare corpora, train vocabularies, create, run, fine-tune, evaluate, score with and benchmark models.",
     subcommands = {
       CommandLine.HelpCommand.class,
       InitModelCommand.class,
@@ -42,6 +42,10 @@ import picocli.CommandLine.ScopeType;
       PrepCommand.class,
       PretrainCommand.class,
       ReportCommand.class,
+      FinetuneCommand.class,
+      EvalCommand.class,
+      BaselineCommand.class,
+      ScoreCommand.class,
     })
 public final class AlbertCli implements Runnable {
 

@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       BenchPretrainCommand.class,
       BenchVocabCommand.class,
       BenchPrepCommand.class,
+      BenchFinetuneCommand.class,
+      BenchScoreCommand.class,
     })
 public final class BenchCommand implements Runnable {
 

@@ -52,4 +52,16 @@ public final class SparkOptions {
     spark.sparkContext().setLogLevel("WARN");
     return spark;
   }
+
+  /**
+   * {@link #session}, with --partitions (when given) also as the number of partitions after a
+   * shuffle (spark.sql.shuffle.partitions) of the DataFrame jobs (finetune, eval, baseline).
+   */
+  SparkSession sqlSession(String appName) {
+    SparkSession spark = session(appName);
+    if (partitions > 0) {
+      spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(partitions));
+    }
+    return spark;
+  }
 }

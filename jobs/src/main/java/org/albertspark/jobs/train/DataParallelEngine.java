@@ -150,14 +150,15 @@ public final class DataParallelEngine {
         paramBytes * workers * 2 + dataBytes);
   }
 
-  static float[] toHeap(FlatTensors t) {
+  /** A copy of the flat buffer on the heap (what a step broadcasts). */
+  public static float[] toHeap(FlatTensors t) {
     float[] a = new float[t.memory().length()];
     floats(t).get(0, a);
     return a;
   }
 
   /** The flat buffer as a FloatBuffer (own position; native little-endian order). */
-  static FloatBuffer floats(FlatTensors t) {
+  public static FloatBuffer floats(FlatTensors t) {
     return t.memory().bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
   }
 }

@@ -1,0 +1,227 @@
+package org.albertspark.jobs.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.albertspark.jobs.io.TableFormat;
+import org.albertspark.jobs.score.Aggregation;
+import org.albertspark.jobs.score.ScoreJob;
+import org.albertspark.jobs.score.ScoringOptions;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code albert score}: batch scoring of a document table with a classification model. */
+@Command(
+    name = "score",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Score every document of a table with a fine-tuned ALBERT classifier; write Parquet.",
+      "Reads Parquet, JSON Lines, CSV/TSV (header row) or plain text (one document per line, id = "
+          + "line number) from any Hadoop file system path. Writes one row per input row, in input "
+          + "order: the id column, --keep-cols, prediction (label name from id2label), confidence, "
+          + "probabilities (label -> probability), windows, error (null when scored), model (name@hash "
+          + "of the model files) and text_sha256; then _SUMMARY.json beside the Parquet files.",
+      "A document longer than --max-seq-length is scored in windows overlapping by --stride tokens "
+          + "whose logits are aggregated, never truncated. Rows whose text is null, empty, blank, not "
+          + "valid UTF-8 or gives no tokens get an error and no prediction. Multi-label models "
+          + "(problem_type multi_label_classification) predict every label at or above --threshold.",
+      "Incremental: with --previous, rows whose id and text hash were scored by the same model "
+          + "(content hash) in that earlier output are carried forward instead of scored again.",
+    })
+public final class ScoreCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "HF classification model directory (config.json naming AlbertForSequenceClassification, "
+              + "model.safetensors, spiece.model), on any Hadoop file system.")
+  String model;
+
+  @Option(
+      names = "--input",
+      required = true,
+      paramLabel = "PATH",
+      description = "Input file, directory or glob (any Hadoop file system).")
+  String input;
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      description =
+          "parquet, jsonl, csv, tsv or text (default: from the --input name's extension, else parquet).")
+  TableFormat format;
+
+  @Option(
+      names = "--id-col",
+      paramLabel = "COL",
+      description = "Id column, written as it is (default: line for text input, else id).")
+  String idCol;
+
+  @Option(
+      names = "--text-col",
+      defaultValue = "text",
+      paramLabel = "COL",
+      description = "Text column (default: ${DEFAULT-VALUE}).")
+  String textCol;
+
+  @Option(
+      names = "--keep-cols",
+      split = ",",
+      paramLabel = "COL",
+      description = "Input columns to carry into the output, comma-separated.")
+  List<String> keepCols = List.of();
+
+  @Option(
+      names = "--output",
+      required = true,
+      paramLabel = "DIR",
+      description = "Output directory (Parquet and _SUMMARY.json).")
+  String output;
+
+  @Option(names = "--overwrite", description = "Replace an existing --output directory.")
+  boolean overwrite;
+
+  @Option(
+      names = "--previous",
+      paramLabel = "DIR",
+      description =
+          "An earlier albert score output: rows with the same id, text and model are carried forward.")
+  String previous;
+
+  @Option(
+      names = "--max-seq-length",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Window length in tokens, [CLS] and [SEP] included (default: 0 = the model's "
+              + "max_position_embeddings).")
+  int maxSeqLength;
+
+  @Option(
+      names = "--stride",
+      defaultValue = "64",
+      paramLabel = "N",
+      description =
+          "Tokens shared by consecutive windows of a long document (default: ${DEFAULT-VALUE}).")
+  int stride;
+
+  @Option(
+      names = "--aggregate",
+      defaultValue = "mean",
+      paramLabel = "HOW",
+      description = "How window logits combine: mean, max or first (default: ${DEFAULT-VALUE}).")
+  Aggregation aggregate;
+
+  @Option(
+      names = "--batch-tokens",
+      defaultValue = "4096",
+      paramLabel = "N",
+      description =
+          "Token budget of one forward pass, rows x padded length; bounds a task's working memory "
+              + "(about 120 KB per token for ALBERT-base) (default: ${DEFAULT-VALUE}).")
+  int batchTokens;
+
+  @Option(
+      names = "--threshold",
+      defaultValue = "0.5",
+      paramLabel = "P",
+      description =
+          "Multi-label models: predict labels with probability >= P (default: ${DEFAULT-VALUE}).")
+  double threshold;
+
+  @Option(
+      names = "--progress-seconds",
+      defaultValue = "10",
+      paramLabel = "S",
+      description = "Print progress every S seconds (default: ${DEFAULT-VALUE}).")
+  int progressSeconds;
+
+  @Option(names = "--quiet", description = "No progress lines.")
+  boolean quiet;
+
+  @Mixin SparkOptions sparkOptions;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    if (maxSeqLength < 0 || stride < 0 || batchTokens <= 0 || progressSeconds <= 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--max-seq-length and --stride must be >= 0, --batch-tokens and --progress-seconds > 0");
+    }
+    TableFormat fmt =
+        format != null ? format : TableFormat.fromExtension(input).orElse(TableFormat.PARQUET);
+    ScoreJob.Config cfg =
+        new ScoreJob.Config(
+            model,
+            input,
+            fmt,
+            idCol,
+            textCol,
+            output,
+            overwrite,
+            keepCols,
+            previous,
+            new ScoringOptions(maxSeqLength, stride, aggregate, batchTokens, threshold),
+            sparkOptions.partitions);
+    DateTimeFormatter hms = DateTimeFormatter.ofPattern("HH:mm:ss");
+    SparkSession spark = sparkOptions.session("albert score");
+    try {
+      ObjectNode s =
+          ScoreJob.run(
+              spark,
+              cfg,
+              msg -> {
+                if (!quiet) {
+                  err.println(LocalTime.now().format(hms) + " " + msg);
+                  err.flush();
+                }
+              },
+              Duration.ofSeconds(progressSeconds));
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "scored %s: rows in %d, out %d; scored %d, skipped (unchanged) %d, errors %d %s;"
+                  + " windows %d; %.1f docs/s over %.1f s; wrote %s (summary in %s)%n",
+              s.path("model").asText(),
+              s.path("rows_in").asLong(),
+              s.path("rows_out").asLong(),
+              s.path("scored").asLong(),
+              s.path("skipped").asLong(),
+              s.path("errors").asLong(),
+              s.path("errors_by_reason"),
+              s.path("windows").asLong(),
+              s.path("docs_per_second").asDouble(),
+              s.path("seconds").asDouble(),
+              output,
+              ScoreJob.SUMMARY);
+      return 0;
+    } catch (Exception e) {
+      // Bad input (missing path or column, not a classifier, existing output): exit 2.
+      boolean badInput =
+          e instanceof IllegalArgumentException
+              || e instanceof org.apache.spark.sql.AnalysisException
+              || (e instanceof java.io.UncheckedIOException
+                  && e.getCause() instanceof java.nio.file.NoSuchFileException);
+      if (!badInput) {
+        throw e;
+      }
+      err.println("albert score: error: " + e.getMessage());
+      return 2;
+    } finally {
+      spark.stop();
+    }
+  }
+}

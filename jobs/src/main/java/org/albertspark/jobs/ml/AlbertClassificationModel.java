@@ -1,0 +1,376 @@
+package org.albertspark.jobs.ml;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.albertspark.jobs.score.Aggregation;
+import org.albertspark.jobs.score.LoadedClassifier;
+import org.albertspark.jobs.score.ModelIdentity;
+import org.albertspark.jobs.score.ScorePartition;
+import org.albertspark.jobs.score.ScoringOptions;
+import org.albertspark.model.config.AlbertConfig;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * A fine-tuned ALBERT classifier as a Spark ML {@link Model}: appends prediction, confidence,
+ * probabilities, windows, error and model columns to a DataFrame with a text column, one output row
+ * per input row, in order. Built from any HuggingFace classification model directory
+ * (AlbertForSequenceClassification with id2label; config.json, model.safetensors, spiece.model) on
+ * any Hadoop file system, or returned by the fine-tuning estimator.
+ *
+ * <p>Saved as Spark ML saves a model, {@code <path>/metadata} with the params, and a data part that
+ * IS the HuggingFace model directory ({@code <path>/data}), so a saved model loads in HF
+ * transformers as it is.
+ *
+ * <p>Executors load the weights once per JVM and share them among task threads; each partition is
+ * streamed with bounded memory, long documents are scored in overlapping windows and aggregated,
+ * batches are padded to their longest (length-sorted) window, never to the maximum length.
+ */
+public final class AlbertClassificationModel extends Model<AlbertClassificationModel>
+    implements MLWritable,
+        HasTextCol,
+        HasMaxSeqLength,
+        HasStride,
+        HasAggregate,
+        HasBatchTokens,
+        HasThreshold,
+        HasPredictionCol,
+        HasConfidenceCol,
+        HasProbabilitiesCol,
+        HasWindowsCol,
+        HasErrorCol,
+        HasModelCol {
+
+  private final String uid;
+  private final String modelDir;
+  private final Param<String> textCol;
+  private final IntParam maxSeqLength;
+  private final IntParam stride;
+  private final Param<String> aggregate;
+  private final IntParam batchTokens;
+  private final DoubleParam threshold;
+  private final Param<String> predictionCol;
+  private final Param<String> confidenceCol;
+  private final Param<String> probabilitiesCol;
+  private final Param<String> windowsCol;
+  private final Param<String> errorCol;
+  private final Param<String> modelCol;
+  private transient ModelIdentity identity; // hashed on first use
+  private transient LongAccumulator rowsDone; // optional progress counter
+
+  /** The classifier of a HF model directory (any Hadoop file system path), default params. */
+  public AlbertClassificationModel(String modelDir) {
+    this(Identifiable.randomUID("albertClassification"), modelDir);
+  }
+
+  public AlbertClassificationModel(String uid, String modelDir) {
+    this.uid = uid;
+    this.modelDir = modelDir;
+    textCol = HasTextCol.define(this);
+    maxSeqLength = HasMaxSeqLength.define(this);
+    stride = HasStride.define(this);
+    aggregate = HasAggregate.define(this);
+    batchTokens = HasBatchTokens.define(this);
+    threshold = HasThreshold.define(this);
+    predictionCol = HasPredictionCol.define(this);
+    confidenceCol = HasConfidenceCol.define(this);
+    probabilitiesCol = HasProbabilitiesCol.define(this);
+    windowsCol = HasWindowsCol.define(this);
+    errorCol = HasErrorCol.define(this);
+    modelCol = HasModelCol.define(this);
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  /** The HF model directory this classifier scores with. */
+  public String modelDir() {
+    return modelDir;
+  }
+
+  // ---------------------------------------------------------------- params
+
+  @Override
+  public Param<String> textCol() {
+    return textCol;
+  }
+
+  @Override
+  public IntParam maxSeqLength() {
+    return maxSeqLength;
+  }
+
+  @Override
+  public IntParam stride() {
+    return stride;
+  }
+
+  @Override
+  public Param<String> aggregate() {
+    return aggregate;
+  }
+
+  @Override
+  public IntParam batchTokens() {
+    return batchTokens;
+  }
+
+  @Override
+  public DoubleParam threshold() {
+    return threshold;
+  }
+
+  @Override
+  public Param<String> predictionCol() {
+    return predictionCol;
+  }
+
+  @Override
+  public Param<String> confidenceCol() {
+    return confidenceCol;
+  }
+
+  @Override
+  public Param<String> probabilitiesCol() {
+    return probabilitiesCol;
+  }
+
+  @Override
+  public Param<String> windowsCol() {
+    return windowsCol;
+  }
+
+  @Override
+  public Param<String> errorCol() {
+    return errorCol;
+  }
+
+  @Override
+  public Param<String> modelCol() {
+    return modelCol;
+  }
+
+  public AlbertClassificationModel setTextCol(String v) {
+    return (AlbertClassificationModel) set(textCol, v);
+  }
+
+  public AlbertClassificationModel setMaxSeqLength(int v) {
+    return (AlbertClassificationModel) set(maxSeqLength, v);
+  }
+
+  public AlbertClassificationModel setStride(int v) {
+    return (AlbertClassificationModel) set(stride, v);
+  }
+
+  public AlbertClassificationModel setAggregate(String v) {
+    return (AlbertClassificationModel) set(aggregate, v);
+  }
+
+  public AlbertClassificationModel setBatchTokens(int v) {
+    return (AlbertClassificationModel) set(batchTokens, v);
+  }
+
+  public AlbertClassificationModel setThreshold(double v) {
+    return (AlbertClassificationModel) set(threshold, v);
+  }
+
+  public AlbertClassificationModel setPredictionCol(String v) {
+    return (AlbertClassificationModel) set(predictionCol, v);
+  }
+
+  /**
+   * Counts every row scored into {@code counter} (for progress on the driver); not a param, not
+   * saved.
+   */
+  public AlbertClassificationModel setProgressCounter(LongAccumulator counter) {
+    this.rowsDone = counter;
+    return this;
+  }
+
+  /** The scoring options these params give. */
+  public ScoringOptions scoringOptions() {
+    return new ScoringOptions(
+        getMaxSeqLength(),
+        getStride(),
+        Aggregation.of(getAggregate()),
+        getBatchTokens(),
+        getThreshold());
+  }
+
+  /** The output columns in order: prediction, confidence, probabilities, windows, error, model. */
+  public List<String> outputCols() {
+    return List.of(
+        getPredictionCol(),
+        getConfidenceCol(),
+        getProbabilitiesCol(),
+        getWindowsCol(),
+        getErrorCol(),
+        getModelCol());
+  }
+
+  /** The model's name and content hash (reads and hashes the directory once). */
+  public ModelIdentity identity(Configuration conf) {
+    if (identity == null) {
+      try {
+        identity = ModelIdentity.of(modelDir, conf);
+      } catch (IOException e) {
+        throw new UncheckedIOException(modelDir + ": " + e.getMessage(), e);
+      }
+    }
+    return identity;
+  }
+
+  // ---------------------------------------------------------------- transform
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    List<String> names = Arrays.asList(schema.fieldNames());
+    if (!names.contains(getTextCol())) {
+      throw new IllegalArgumentException(
+          "no text column '" + getTextCol() + "' among the input columns " + names);
+    }
+    DataType type = schema.apply(getTextCol()).dataType();
+    if (!type.equals(DataTypes.StringType) && !type.equals(DataTypes.BinaryType)) {
+      throw new IllegalArgumentException(
+          "text column '"
+              + getTextCol()
+              + "' is "
+              + type.simpleString()
+              + "; it must be a string (or UTF-8 binary)");
+    }
+    List<StructField> fields = new ArrayList<>(Arrays.asList(schema.fields()));
+    DataType[] types = {
+      DataTypes.StringType,
+      DataTypes.DoubleType,
+      DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false),
+      DataTypes.IntegerType,
+      DataTypes.StringType,
+      DataTypes.StringType
+    };
+    List<String> out = outputCols();
+    for (int i = 0; i < out.size(); i++) {
+      if (names.contains(out.get(i))) {
+        throw new IllegalArgumentException(
+            "the input already has a column '"
+                + out.get(i)
+                + "'; choose another output column name");
+      }
+      fields.add(DataTypes.createStructField(out.get(i), types[i], i != 3));
+    }
+    return DataTypes.createStructType(fields);
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    StructType out = transformSchema(dataset.schema());
+    Configuration conf = dataset.sparkSession().sparkContext().hadoopConfiguration();
+    ScoringOptions options = scoringOptions();
+    try {
+      AlbertConfig config = ModelIdentity.readConfig(modelDir, conf);
+      LoadedClassifier.checkClassifier(config);
+      options.check(config);
+    } catch (IOException e) {
+      throw new UncheckedIOException(modelDir + ": " + e.getMessage(), e);
+    }
+    int textIndex = dataset.schema().fieldIndex(getTextCol());
+    return dataset
+        .toDF()
+        .mapPartitions(
+            new ScorePartition(identity(conf), options, textIndex, rowsDone), Encoders.row(out));
+  }
+
+  @Override
+  public AlbertClassificationModel copy(ParamMap extra) {
+    AlbertClassificationModel c = new AlbertClassificationModel(uid, modelDir);
+    c.identity = identity;
+    c.rowsDone = rowsDone;
+    return copyValues(c, extra).setParent(parent());
+  }
+
+  // ---------------------------------------------------------------- save and load
+
+  /** Where a saved model keeps its HF model directory. */
+  static final String DATA = "data";
+
+  @Override
+  public MLWriter write() {
+    return new Writer(this);
+  }
+
+  public static MLReader<AlbertClassificationModel> read() {
+    return new Reader();
+  }
+
+  public static AlbertClassificationModel load(String path) {
+    return read().load(path);
+  }
+
+  /** Params as Spark's metadata, then the model directory's files as the data part. */
+  private static final class Writer extends MLWriter {
+    private final AlbertClassificationModel instance;
+
+    Writer(AlbertClassificationModel instance) {
+      this.instance = instance;
+    }
+
+    @Override
+    public void saveImpl(String path) {
+      DefaultParamsWriter.saveMetadata(instance, path, sparkSession());
+      Configuration conf = sparkSession().sparkContext().hadoopConfiguration();
+      try {
+        Path src = new Path(instance.modelDir);
+        Path dst = new Path(path, DATA);
+        FileSystem srcFs = src.getFileSystem(conf);
+        FileSystem dstFs = dst.getFileSystem(conf);
+        dstFs.mkdirs(dst);
+        for (var st : srcFs.listStatus(src)) {
+          if (st.isFile()) {
+            FileUtil.copy(
+                srcFs, st.getPath(), dstFs, new Path(dst, st.getPath().getName()), false, conf);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("saving " + path + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static final class Reader extends MLReader<AlbertClassificationModel> {
+    @Override
+    public AlbertClassificationModel load(String path) {
+      DefaultParamsReader.Metadata metadata =
+          DefaultParamsReader.loadMetadata(
+              path, sparkSession(), AlbertClassificationModel.class.getName());
+      AlbertClassificationModel model =
+          new AlbertClassificationModel(metadata.uid(), new Path(path, DATA).toString());
+      metadata.getAndSetParams(model, scala.Option.empty());
+      return model;
+    }
+  }
+}

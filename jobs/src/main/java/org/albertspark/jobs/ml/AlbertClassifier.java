@@ -1,0 +1,424 @@
+package org.albertspark.jobs.ml;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.albertspark.jobs.classify.LabelledData;
+import org.albertspark.jobs.finetune.FineTuneJob;
+import org.albertspark.jobs.finetune.FineTuning;
+import org.albertspark.jobs.finetune.ModelSource;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Fine-tuning ALBERT as a Spark ML {@link Estimator}: {@code fit} trains a sequence classifier on a
+ * DataFrame with a text column (optionally a text-pair column) and a label column (strings or
+ * integers), writes it as a HuggingFace model directory to {@code outputDir} and returns the {@link
+ * AlbertClassificationModel} that scores with it. What {@code albert finetune} runs; see {@link
+ * FineTuning} for the training itself.
+ *
+ * <p>Params (defaults defined once, here): the start ({@code modelDir}, or {@code initConfig} with
+ * {@code spmModel}), the columns, {@code outputDir}, and the hyperparameters of {@link
+ * FineTuning.Settings}. {@code validationFraction} > 0 holds out that fraction of the rows (by a
+ * seeded hash) for the per-epoch validation that picks the kept epoch; 0 keeps the last epoch.
+ */
+public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
+    implements MLWritable, HasTextCol, HasMaxSeqLength {
+
+  private final String uid;
+  private final Param<String> textCol;
+  private final IntParam maxSeqLength;
+  private final Param<String> textPairCol;
+  private final Param<String> labelCol;
+  private final Param<String> modelDir;
+  private final Param<String> initConfig;
+  private final Param<String> spmModel;
+  private final Param<String> outputDir;
+  private final IntParam epochs;
+  private final DoubleParam learningRate;
+  private final IntParam batchSize;
+  private final IntParam microBatchSize;
+  private final IntParam workers;
+  private final LongParam seed;
+  private final DoubleParam validationFraction;
+  private final DoubleParam warmupProportion;
+  private final DoubleParam weightDecay;
+  private final DoubleParam clipNorm;
+  private final DoubleParam classifierDropout;
+  private final Param<String> selectBy;
+
+  public AlbertClassifier() {
+    this(Identifiable.randomUID("albertClassifier"));
+  }
+
+  public AlbertClassifier(String uid) {
+    this.uid = uid;
+    textCol = HasTextCol.define(this);
+    maxSeqLength = HasMaxSeqLength.define(this);
+    setDefault(maxSeqLength, 128); // training length; 0 (the model's maximum) is rarely wanted
+    textPairCol = string("textPairCol", "second text column for sentence pairs; empty: none", "");
+    labelCol = string("labelCol", "label column, strings or integers", "label");
+    modelDir = string("modelDir", "model directory to start from; empty: initConfig", "");
+    initConfig = string("initConfig", "config.json or preset of a fresh random model", "");
+    spmModel = string("spmModel", "SentencePiece model; empty: modelDir/spiece.model", "");
+    outputDir = string("outputDir", "where the fine-tuned HF model directory is written", "");
+    epochs = new IntParam(this, "epochs", "passes over the data", ParamValidators.gtEq(1));
+    learningRate =
+        new DoubleParam(this, "learningRate", "peak AdamW learning rate", ParamValidators.gt(0));
+    batchSize = new IntParam(this, "batchSize", "examples per step", ParamValidators.gtEq(1));
+    microBatchSize =
+        new IntParam(
+            this, "microBatchSize", "examples per forward/backward pass", ParamValidators.gtEq(1));
+    workers = new IntParam(this, "workers", "data-parallel workers", ParamValidators.gtEq(1));
+    seed = new LongParam(this, "seed", "seed of shuffling, dropout, split and fresh weights");
+    validationFraction =
+        new DoubleParam(
+            this,
+            "validationFraction",
+            "fraction of rows held out for validation; 0: none",
+            ParamValidators.inRange(0, 1, true, false));
+    warmupProportion =
+        new DoubleParam(
+            this,
+            "warmupProportion",
+            "fraction of steps with linear warmup",
+            ParamValidators.inRange(0, 1, true, false));
+    weightDecay =
+        new DoubleParam(this, "weightDecay", "AdamW weight decay", ParamValidators.gtEq(0));
+    clipNorm =
+        new DoubleParam(
+            this, "clipNorm", "global gradient-norm clip; 0: none", ParamValidators.gtEq(0));
+    classifierDropout =
+        new DoubleParam(
+            this,
+            "classifierDropout",
+            "dropout before the classifier; negative: the config's",
+            ParamValidators.lt(1));
+    selectBy =
+        new Param<>(
+            this,
+            "selectBy",
+            "validation figure that picks the kept epoch: accuracy, macro_f1 or loss",
+            ParamValidators.inArray(new String[] {"accuracy", "macro_f1", "loss"}));
+    setDefault(epochs, 3);
+    setDefault(learningRate, 3e-5);
+    setDefault(batchSize, 32);
+    setDefault(microBatchSize, 8);
+    setDefault(workers, 1);
+    setDefault(seed, 42L);
+    setDefault(validationFraction, 0.0);
+    setDefault(warmupProportion, 0.1);
+    setDefault(weightDecay, 0.01);
+    setDefault(clipNorm, 1.0);
+    setDefault(classifierDropout, -1.0);
+    setDefault(selectBy, "accuracy");
+  }
+
+  private Param<String> string(String name, String doc, String dflt) {
+    Param<String> p = new Param<>(this, name, doc);
+    setDefault(p, dflt);
+    return p;
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  // ---------------------------------------------------------------- params
+
+  @Override
+  public Param<String> textCol() {
+    return textCol;
+  }
+
+  @Override
+  public IntParam maxSeqLength() {
+    return maxSeqLength;
+  }
+
+  // Spark ML finds params through public accessors of these names (Params.params reflects on them).
+
+  public Param<String> textPairCol() {
+    return textPairCol;
+  }
+
+  public Param<String> labelCol() {
+    return labelCol;
+  }
+
+  public Param<String> modelDir() {
+    return modelDir;
+  }
+
+  public Param<String> initConfig() {
+    return initConfig;
+  }
+
+  public Param<String> spmModel() {
+    return spmModel;
+  }
+
+  public Param<String> outputDir() {
+    return outputDir;
+  }
+
+  public IntParam epochs() {
+    return epochs;
+  }
+
+  public DoubleParam learningRate() {
+    return learningRate;
+  }
+
+  public IntParam batchSize() {
+    return batchSize;
+  }
+
+  public IntParam microBatchSize() {
+    return microBatchSize;
+  }
+
+  public IntParam workers() {
+    return workers;
+  }
+
+  public LongParam seed() {
+    return seed;
+  }
+
+  public DoubleParam validationFraction() {
+    return validationFraction;
+  }
+
+  public DoubleParam warmupProportion() {
+    return warmupProportion;
+  }
+
+  public DoubleParam weightDecay() {
+    return weightDecay;
+  }
+
+  public DoubleParam clipNorm() {
+    return clipNorm;
+  }
+
+  public DoubleParam classifierDropout() {
+    return classifierDropout;
+  }
+
+  public Param<String> selectBy() {
+    return selectBy;
+  }
+
+  public AlbertClassifier setTextCol(String v) {
+    return (AlbertClassifier) set(textCol, v);
+  }
+
+  public AlbertClassifier setTextPairCol(String v) {
+    return (AlbertClassifier) set(textPairCol, v);
+  }
+
+  public AlbertClassifier setLabelCol(String v) {
+    return (AlbertClassifier) set(labelCol, v);
+  }
+
+  public AlbertClassifier setMaxSeqLength(int v) {
+    return (AlbertClassifier) set(maxSeqLength, v);
+  }
+
+  public AlbertClassifier setModelDir(String v) {
+    return (AlbertClassifier) set(modelDir, v);
+  }
+
+  public AlbertClassifier setInitConfig(String v) {
+    return (AlbertClassifier) set(initConfig, v);
+  }
+
+  public AlbertClassifier setSpmModel(String v) {
+    return (AlbertClassifier) set(spmModel, v);
+  }
+
+  public AlbertClassifier setOutputDir(String v) {
+    return (AlbertClassifier) set(outputDir, v);
+  }
+
+  public AlbertClassifier setEpochs(int v) {
+    return (AlbertClassifier) set(epochs, v);
+  }
+
+  public AlbertClassifier setLearningRate(double v) {
+    return (AlbertClassifier) set(learningRate, v);
+  }
+
+  public AlbertClassifier setBatchSize(int v) {
+    return (AlbertClassifier) set(batchSize, v);
+  }
+
+  public AlbertClassifier setMicroBatchSize(int v) {
+    return (AlbertClassifier) set(microBatchSize, v);
+  }
+
+  public AlbertClassifier setWorkers(int v) {
+    return (AlbertClassifier) set(workers, v);
+  }
+
+  public AlbertClassifier setSeed(long v) {
+    return (AlbertClassifier) set(seed, v);
+  }
+
+  public AlbertClassifier setValidationFraction(double v) {
+    return (AlbertClassifier) set(validationFraction, v);
+  }
+
+  public AlbertClassifier setWarmupProportion(double v) {
+    return (AlbertClassifier) set(warmupProportion, v);
+  }
+
+  public AlbertClassifier setClassifierDropout(double v) {
+    return (AlbertClassifier) set(classifierDropout, v);
+  }
+
+  public AlbertClassifier setSelectBy(String v) {
+    return (AlbertClassifier) set(selectBy, v);
+  }
+
+  // ---------------------------------------------------------------- fit
+
+  private static String orNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    LabelledData.Columns c =
+        new LabelledData.Columns(getTextCol(), orNull($(textPairCol)), $(labelCol));
+    List<String> names = List.of(schema.fieldNames());
+    for (String col : new String[] {c.text(), c.textPair(), c.label()}) {
+      if (col != null && !names.contains(col)) {
+        throw new IllegalArgumentException("no column '" + col + "' among " + names);
+      }
+    }
+    return schema;
+  }
+
+  @Override
+  public AlbertClassificationModel fit(Dataset<?> dataset) {
+    transformSchema(dataset.schema());
+    if (orNull($(outputDir)) == null) {
+      throw new IllegalArgumentException("set outputDir: where the fine-tuned model is written");
+    }
+    String init = orNull($(initConfig));
+    String spm = orNull($(spmModel));
+    ModelSource source =
+        new ModelSource(
+            orNull($(modelDir)) == null ? null : Path.of($(modelDir)),
+            init,
+            spm == null ? null : Path.of(spm));
+    FineTuning.Settings settings =
+        new FineTuning.Settings(
+            (Integer) $(epochs),
+            (Double) $(learningRate),
+            (Integer) $(batchSize),
+            (Integer) $(microBatchSize),
+            getMaxSeqLength(),
+            (Integer) $(workers),
+            (Long) $(seed),
+            (Double) $(warmupProportion),
+            (Double) $(weightDecay),
+            (Double) $(clipNorm),
+            FineTuning.Selection.valueOf($(selectBy).toUpperCase(Locale.ROOT)));
+    LabelledData.Columns columns =
+        new LabelledData.Columns(getTextCol(), orNull($(textPairCol)), $(labelCol));
+    LabelledData train = LabelledData.of(dataset.toDF(), "the fit DataFrame", columns);
+    LabelledData validation = null;
+    if ((Double) $(validationFraction) > 0) {
+      List<LabelledData> parts = train.split((Double) $(validationFraction), (Long) $(seed));
+      train = parts.get(0);
+      validation = parts.get(1);
+    }
+    double dropout = (Double) $(classifierDropout);
+    org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AlbertClassifier.class);
+    try {
+      FineTuneJob.run(
+          dataset.sparkSession(),
+          source,
+          train,
+          validation,
+          settings,
+          dropout < 0 ? null : dropout,
+          Path.of($(outputDir)),
+          paramsAsFlags(),
+          log::info);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    int max = getMaxSeqLength();
+    AlbertClassificationModel model =
+        new AlbertClassificationModel(uid, $(outputDir))
+            .setTextCol(getTextCol())
+            .setMaxSeqLength(max);
+    if (model.getStride() >= max - 2) { // the scorer's default stride needs longer windows
+      model.setStride((max - 2) / 2);
+    }
+    return model.setParent(this);
+  }
+
+  /** Every param's value, for the provenance. */
+  private Map<String, String> paramsAsFlags() {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (Param<?> p : params()) {
+      if (isDefined(p)) {
+        m.put(p.name(), String.valueOf((Object) getOrDefault(p)));
+      }
+    }
+    return m;
+  }
+
+  @Override
+  public AlbertClassifier copy(ParamMap extra) {
+    return copyValues(new AlbertClassifier(uid), extra);
+  }
+
+  // ---------------------------------------------------------------- save and load
+
+  @Override
+  public MLWriter write() {
+    return new DefaultParamsWriter(this);
+  }
+
+  public static MLReader<AlbertClassifier> read() {
+    return new MLReader<>() {
+      @Override
+      public AlbertClassifier load(String path) {
+        DefaultParamsReader.Metadata metadata =
+            DefaultParamsReader.loadMetadata(
+                path, sparkSession(), AlbertClassifier.class.getName());
+        AlbertClassifier c = new AlbertClassifier(metadata.uid());
+        metadata.getAndSetParams(c, scala.Option.empty());
+        return c;
+      }
+    };
+  }
+
+  public static AlbertClassifier load(String path) {
+    return read().load(path);
+  }
+}

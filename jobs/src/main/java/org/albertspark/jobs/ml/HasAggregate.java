@@ -1,0 +1,30 @@
+package org.albertspark.jobs.ml;
+
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * Shared param {@code aggregate}: how the logits of a long document's windows combine: mean, max or
+ * first.
+ */
+public interface HasAggregate extends Params {
+
+  Param<String> aggregate();
+
+  default String getAggregate() {
+    return $(aggregate());
+  }
+
+  /** Creates the param for {@code owner} and registers its default ("mean"). */
+  static Param<String> define(Params owner) {
+    Param<String> p =
+        new Param<>(
+            owner,
+            "aggregate",
+            "how the logits of a long document's windows combine: mean, max or first",
+            ParamValidators.inArray(org.albertspark.jobs.score.Aggregation.NAMES));
+    owner.setDefault(p, "mean");
+    return p;
+  }
+}

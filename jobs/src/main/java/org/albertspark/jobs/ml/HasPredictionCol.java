@@ -1,0 +1,28 @@
+package org.albertspark.jobs.ml;
+
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * Shared param {@code predictionCol}: output column: the predicted label name (multi-label: the
+ * labels at or above the threshold, comma-separated).
+ */
+public interface HasPredictionCol extends Params {
+
+  Param<String> predictionCol();
+
+  default String getPredictionCol() {
+    return $(predictionCol());
+  }
+
+  /** Creates the param for {@code owner} and registers its default ("prediction"). */
+  static Param<String> define(Params owner) {
+    Param<String> p =
+        new Param<>(
+            owner,
+            "predictionCol",
+            "output column: the predicted label name (multi-label: the labels at or above the threshold, comma-separated)");
+    owner.setDefault(p, "prediction");
+    return p;
+  }
+}

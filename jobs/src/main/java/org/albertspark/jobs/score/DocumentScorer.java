@@ -1,0 +1,275 @@
+package org.albertspark.jobs.score;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
+import org.albertspark.model.AlbertModel;
+import org.albertspark.model.nn.AlbertNetwork;
+import org.albertspark.model.nn.Batch;
+import org.albertspark.model.nn.Workspace;
+
+/**
+ * Scores a stream of documents with bounded memory: reads {@link #GROUP_ROWS} rows, cuts their
+ * texts into windows (lazily, a pool of at most {@link #POOL_BATCHES} batches' worth of tokens at a
+ * time), runs the pool's windows in batches as the {@link BatchPolicy} plans them, folds each
+ * window's logits into its document, and hands the group's results back in input order. One scorer
+ * per thread (it owns a workspace); the classifier is shared.
+ */
+public final class DocumentScorer {
+
+  /** Rows read, and reordered, at a time. */
+  static final int GROUP_ROWS = 256;
+
+  /** A group also ends once its texts hold this many characters (a few huge documents). */
+  static final long GROUP_CHARS = 8L << 20;
+
+  /** A pool holds up to this many token budgets of windows: room to sort by length. */
+  static final int POOL_BATCHES = 8;
+
+  /** A document's outcome: a prediction, or an error and no prediction. */
+  public record Result(
+      String prediction,
+      Double confidence,
+      Map<String, Double> probabilities,
+      int windows,
+      String error) {
+
+    static Result failed(String error) {
+      return new Result(null, null, null, 0, error);
+    }
+  }
+
+  /** An input item and its result. */
+  public record Scored<T>(T item, Result result) {}
+
+  /** Work done so far: forward passes, windows, real and padded tokens, forward time. */
+  public record Stats(
+      long batches, long windows, long tokens, long paddedTokens, long forwardNanos) {}
+
+  private final LoadedClassifier classifier;
+  private final ScoringOptions options;
+  private final BatchPolicy policy;
+  private final int windowLength;
+  private final int classes;
+  private Workspace workspace;
+  private long batches, windows, tokens, paddedTokens, forwardNanos;
+
+  public DocumentScorer(LoadedClassifier classifier, ScoringOptions options, BatchPolicy policy) {
+    options.check(classifier.model().config());
+    this.classifier = classifier;
+    this.options = options;
+    this.policy = policy;
+    this.windowLength = options.windowLength(classifier.model().config());
+    this.classes = classifier.labels().size();
+  }
+
+  public Stats stats() {
+    return new Stats(batches, windows, tokens, paddedTokens, forwardNanos);
+  }
+
+  /** Results for {@code items} in their order; {@code textOf} gives an item's text value. */
+  public <T> Iterator<Scored<T>> score(Iterator<T> items, Function<T, Object> textOf) {
+    return new Iterator<>() {
+      private final ArrayDeque<Scored<T>> ready = new ArrayDeque<>();
+
+      @Override
+      public boolean hasNext() {
+        if (ready.isEmpty() && items.hasNext()) {
+          List<T> group = new ArrayList<>(GROUP_ROWS);
+          List<Object> texts = new ArrayList<>(GROUP_ROWS);
+          long chars = 0;
+          while (group.size() < GROUP_ROWS && chars < GROUP_CHARS && items.hasNext()) {
+            T item = items.next();
+            Object text = textOf.apply(item);
+            group.add(item);
+            texts.add(text);
+            chars +=
+                text instanceof String s ? s.length() : text instanceof byte[] b ? b.length : 0;
+          }
+          List<Result> results = scoreGroup(texts);
+          for (int i = 0; i < group.size(); i++) {
+            ready.add(new Scored<>(group.get(i), results.get(i)));
+          }
+        }
+        return !ready.isEmpty();
+      }
+
+      @Override
+      public Scored<T> next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return ready.poll();
+      }
+    };
+  }
+
+  /** One document in flight. */
+  private final class Doc {
+    String error;
+    TokenWindows pending; // null once all windows are taken (or on error)
+    int windows;
+    double[] acc;
+  }
+
+  /** One window of a document waiting for its forward pass. */
+  private record Window(Doc doc, int index, int[] ids) {}
+
+  /** Results of a group of text values, in their order. */
+  List<Result> scoreGroup(List<Object> texts) {
+    List<Doc> docs = new ArrayList<>(texts.size());
+    for (Object value : texts) {
+      Doc d = new Doc();
+      DocumentText text = DocumentText.of(value);
+      if (text.ok()) {
+        d.pending =
+            new TokenWindows(classifier.tokenizer(), text.text(), windowLength, options.stride());
+        d.acc = options.aggregate().start(classes);
+      } else {
+        d.error = text.error();
+      }
+      docs.add(d);
+    }
+    long poolCap = (long) POOL_BATCHES * options.batchTokens();
+    int next = 0;
+    while (true) {
+      List<Window> pool = new ArrayList<>();
+      long poolTokens = 0;
+      while (next < docs.size() && poolTokens < poolCap) {
+        Doc d = docs.get(next);
+        int[] ids = nextWindow(d);
+        if (ids == null) {
+          next++;
+        } else {
+          pool.add(new Window(d, d.windows++, ids));
+          poolTokens += ids.length;
+        }
+      }
+      if (pool.isEmpty()) {
+        break;
+      }
+      for (BatchPolicy.Planned<Window> b :
+          policy.plan(pool, w -> w.ids().length, options.batchTokens(), windowLength)) {
+        forward(b.rows(), b.seqLength());
+      }
+    }
+    List<Result> out = new ArrayList<>(docs.size());
+    for (Doc d : docs) {
+      out.add(result(d));
+    }
+    return out;
+  }
+
+  /** The document's next window, or null when it has none left (or its tokenizer failed). */
+  private int[] nextWindow(Doc d) {
+    if (d.pending == null) {
+      return null;
+    }
+    try {
+      if (d.pending.hasNext()) {
+        return d.pending.next();
+      }
+    } catch (RuntimeException e) {
+      d.error = DocumentText.TOKENIZER_FAILED + ": " + e;
+    }
+    d.pending = null;
+    if (d.error == null && d.windows == 0) {
+      d.error = DocumentText.NO_TOKENS;
+    }
+    return null;
+  }
+
+  /** Runs the windows as one batch of {@code seq} tokens each and folds in their logits. */
+  private void forward(List<Window> rows, int seq) {
+    AlbertModel model = classifier.model();
+    int b = rows.size();
+    int[] ids = new int[b * seq];
+    int[] mask = new int[b * seq];
+    Arrays.fill(ids, model.config().padTokenId());
+    for (int r = 0; r < b; r++) {
+      int[] w = rows.get(r).ids();
+      System.arraycopy(w, 0, ids, r * seq, w.length);
+      Arrays.fill(mask, r * seq, r * seq + w.length, 1);
+      tokens += w.length;
+    }
+    if (workspace == null || !workspace.fits(model.config(), model.head(), b, seq, false)) {
+      workspace = null; // let the old one go before allocating the next
+      workspace = Workspace.forInference(model.config(), model.head(), b, seq);
+    }
+    long t0 = System.nanoTime();
+    AlbertNetwork.forward(model, Batch.ofInputs(b, seq, ids, null, mask), workspace, 0L);
+    forwardNanos += System.nanoTime() - t0;
+    float[] logits = workspace.headLogits().sub(0, (long) b * classes).toArray();
+    for (int r = 0; r < b; r++) {
+      Window w = rows.get(r);
+      options.aggregate().add(w.doc().acc, logits, r * classes, w.index());
+    }
+    batches++;
+    windows += b;
+    paddedTokens += (long) b * seq;
+  }
+
+  private Result result(Doc d) {
+    if (d.error != null) {
+      return Result.failed(d.error);
+    }
+    double[] logits = d.acc;
+    options.aggregate().finish(logits, d.windows);
+    double[] p = classifier.multiLabel() ? sigmoid(logits) : softmax(logits);
+    List<String> labels = classifier.labels();
+    Map<String, Double> probabilities = new LinkedHashMap<>();
+    int best = 0;
+    for (int j = 0; j < classes; j++) {
+      probabilities.put(labels.get(j), p[j]);
+      if (p[j] > p[best]) {
+        best = j;
+      }
+    }
+    String prediction;
+    if (classifier.multiLabel()) {
+      List<String> chosen = new ArrayList<>();
+      for (int j = 0; j < classes; j++) {
+        if (p[j] >= options.threshold()) {
+          chosen.add(labels.get(j));
+        }
+      }
+      prediction = String.join(",", chosen);
+    } else {
+      prediction = labels.get(best);
+    }
+    return new Result(
+        prediction, p[best], Collections.unmodifiableMap(probabilities), d.windows, null);
+  }
+
+  static double[] softmax(double[] z) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : z) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    double[] p = new double[z.length];
+    for (int j = 0; j < z.length; j++) {
+      p[j] = Math.exp(z[j] - max);
+      sum += p[j];
+    }
+    for (int j = 0; j < z.length; j++) {
+      p[j] /= sum;
+    }
+    return p;
+  }
+
+  static double[] sigmoid(double[] z) {
+    double[] p = new double[z.length];
+    for (int j = 0; j < z.length; j++) {
+      p[j] = 1 / (1 + Math.exp(-z[j]));
+    }
+    return p;
+  }
+}

@@ -1,0 +1,80 @@
+package org.albertspark.jobs.score;
+
+import java.util.Iterator;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.LongAccumulator;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Scores one partition: each input row comes out once, in order, with the six score columns
+ * appended (prediction, confidence, probabilities, windows, error, model). Small and serializable:
+ * the model itself comes from the executor's {@link ClassifierCache}.
+ */
+public final class ScorePartition implements MapPartitionsFunction<Row, Row> {
+
+  private final ModelIdentity identity;
+  private final ScoringOptions options;
+  private final int textIndex;
+  private final LongAccumulator rowsDone; // null: no progress reporting
+
+  public ScorePartition(
+      ModelIdentity identity, ScoringOptions options, int textIndex, LongAccumulator rowsDone) {
+    this.identity = identity;
+    this.options = options;
+    this.textIndex = textIndex;
+    this.rowsDone = rowsDone;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> rows) {
+    useTaskCores();
+    DocumentScorer scorer =
+        new DocumentScorer(ClassifierCache.get(identity), options, BatchPolicy.BUCKETED);
+    Iterator<DocumentScorer.Scored<Row>> scored = scorer.score(rows, r -> r.get(textIndex));
+    String model = identity.label();
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return scored.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        DocumentScorer.Scored<Row> s = scored.next();
+        Row in = s.item();
+        DocumentScorer.Result r = s.result();
+        int n = in.length();
+        Object[] values = new Object[n + 6];
+        for (int i = 0; i < n; i++) {
+          values[i] = in.get(i);
+        }
+        values[n] = r.prediction();
+        values[n + 1] = r.confidence();
+        values[n + 2] =
+            r.probabilities() == null ? null : CollectionConverters.asScala(r.probabilities());
+        values[n + 3] = r.windows();
+        values[n + 4] = r.error();
+        values[n + 5] = model;
+        if (rowsDone != null) {
+          rowsDone.add(1);
+        }
+        return RowFactory.create(values);
+      }
+    };
+  }
+
+  /**
+   * A task's forward passes use the cores Spark gave it (spark.task.cpus), not every core of the
+   * machine: executors run one task per core, and more threads than that only contend. Takes effect
+   * before the first forward pass of the JVM; an explicit -Dalbert.threads wins.
+   */
+  private static void useTaskCores() {
+    TaskContext task = TaskContext.get();
+    if (task != null && System.getProperty("albert.threads") == null) {
+      System.setProperty("albert.threads", Integer.toString(Math.max(1, task.cpus())));
+    }
+  }
+}

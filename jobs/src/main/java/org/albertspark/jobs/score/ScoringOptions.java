@@ -1,0 +1,50 @@
+package org.albertspark.jobs.score;
+
+import java.io.Serializable;
+import org.albertspark.model.config.AlbertConfig;
+
+/**
+ * How documents are scored.
+ *
+ * @param maxSeqLength window length in tokens, [CLS] and [SEP] included; 0 = the model's
+ *     max_position_embeddings
+ * @param stride tokens shared by consecutive windows of a long document
+ * @param aggregate how window logits combine into a document's
+ * @param batchTokens token budget of one forward pass (rows × padded length)
+ * @param threshold multi-label models: a label is predicted when its probability is at least this
+ */
+public record ScoringOptions(
+    int maxSeqLength, int stride, Aggregation aggregate, int batchTokens, double threshold)
+    implements Serializable {
+
+  /** The window length for {@code config}: maxSeqLength, or max_position_embeddings when 0. */
+  public int windowLength(AlbertConfig config) {
+    return maxSeqLength == 0 ? config.maxPositionEmbeddings() : maxSeqLength;
+  }
+
+  /** IllegalArgumentException naming every option that does not fit {@code config}. */
+  public void check(AlbertConfig config) {
+    StringBuilder problems = new StringBuilder();
+    int len = windowLength(config);
+    if (len < 3 || len > config.maxPositionEmbeddings()) {
+      problems.append(
+          "; max-seq-length "
+              + len
+              + " must be in [3, "
+              + config.maxPositionEmbeddings()
+              + "] (the model's max_position_embeddings)");
+    } else if (stride < 0 || stride >= len - 2) {
+      problems.append(
+          "; stride " + stride + " must be in [0, max-seq-length − 2 = " + (len - 2) + ")");
+    }
+    if (batchTokens < len) {
+      problems.append("; batch-tokens " + batchTokens + " must be at least max-seq-length " + len);
+    }
+    if (!(threshold >= 0 && threshold <= 1)) {
+      problems.append("; threshold " + threshold + " must be in [0, 1]");
+    }
+    if (problems.length() > 0) {
+      throw new IllegalArgumentException(problems.substring(2));
+    }
+  }
+}

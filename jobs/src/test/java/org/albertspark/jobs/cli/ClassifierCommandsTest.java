@@ -1,0 +1,234 @@
+package org.albertspark.jobs.cli;
+
+import static org.albertspark.jobs.cli.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code albert finetune}, {@code albert eval} and {@code albert baseline} end to end on a small
+ * TSV and the bundled tiny model, and their answers to bad input.
+ */
+class ClassifierCommandsTest {
+
+  @TempDir static Path tmp;
+  static Path train;
+  static final Path TINY = Path.of("..", "examples", "tiny-albert");
+
+  @BeforeAll
+  static void data() throws Exception {
+    StringBuilder sb = new StringBuilder("sentence\tlabel\n");
+    String[] good = {"a fine film", "great acting", "lovely and warm", "a joy to watch"};
+    String[] bad = {"a dull film", "poor acting", "cold and tedious", "a chore to watch"};
+    for (int i = 0; i < 4; i++) {
+      sb.append(good[i]).append("\tpositive\n").append(bad[i]).append("\tnegative\n");
+    }
+    sb.append("no label here\t\n"); // counted, skipped
+    train = tmp.resolve("train.tsv");
+    Files.writeString(train, sb);
+  }
+
+  @Test
+  void helpNamesTheIssueFlags() {
+    CliRun r = run("finetune", "--help");
+    assertEquals(0, r.exit());
+    for (String flag :
+        List.of(
+            "--model",
+            "--train",
+            "--validation",
+            "--validation-fraction",
+            "--format",
+            "--text-col",
+            "--text-pair-col",
+            "--label-col",
+            "--output",
+            "--epochs",
+            "--lr",
+            "--batch",
+            "--max-seq-length",
+            "--workers",
+            "--seed",
+            "--master",
+            "--init-config",
+            "--spm-model")) {
+      assertTrue(r.out().contains(flag), flag + " missing from help:\n" + r.out());
+    }
+    assertTrue(run("eval", "--help").out().contains("--data"));
+    assertTrue(run("baseline", "--help").out().contains("--test-fraction"));
+  }
+
+  @Test
+  void finetuneThenEvalThenBaselineOnTheSameData() throws Exception {
+    Path out = tmp.resolve("model");
+    CliRun ft =
+        run(
+            "finetune",
+            "--model",
+            TINY.toString(),
+            "--train",
+            train.toString(),
+            "--validation",
+            train.toString(),
+            "--text-col",
+            "sentence",
+            "--output",
+            out.toString(),
+            "--epochs",
+            "1",
+            "--batch",
+            "4",
+            "--micro-batch",
+            "2",
+            "--workers",
+            "2",
+            "--max-seq-length",
+            "32",
+            "--lr",
+            "1e-3",
+            "--master",
+            "local[2]");
+    assertEquals(0, ft.exit(), ft.err());
+    assertTrue(ft.err().contains("1 missing or blank label"), ft.err());
+    assertTrue(ft.out().contains("macro-F1"), ft.out());
+    assertTrue(Files.isRegularFile(out.resolve("model.safetensors")));
+
+    Path metrics = tmp.resolve("eval.json");
+    CliRun ev =
+        run(
+            "eval",
+            "--model",
+            out.toString(),
+            "--data",
+            train.toString(),
+            "--text-col",
+            "sentence",
+            "--output",
+            metrics.toString(),
+            "--master",
+            "local[2]");
+    assertEquals(0, ev.exit(), ev.err());
+    JsonNode j = new ObjectMapper().readTree(metrics.toFile());
+    assertEquals(8, j.get("metrics").get("examples").asInt());
+    assertEquals(1, j.get("skipped").asInt());
+    assertTrue(ev.out().contains("confusion matrix"));
+    // the validation of the kept epoch is the same evaluation of the same rows
+    JsonNode ftm = new ObjectMapper().readTree(out.resolve("finetune_metrics.json").toFile());
+    assertEquals(
+        ftm.get("epochs").get(0).get("validation").get("accuracy").asDouble(),
+        j.get("metrics").get("accuracy").asDouble(),
+        1e-12);
+
+    Path base = tmp.resolve("baseline");
+    CliRun bl =
+        run(
+            "baseline",
+            "--train",
+            train.toString(),
+            "--test",
+            train.toString(),
+            "--text-col",
+            "sentence",
+            "--min-df",
+            "1",
+            "--output",
+            base.toString(),
+            "--master",
+            "local[2]");
+    assertEquals(0, bl.exit(), bl.err());
+    assertTrue(bl.out().contains("macro-F1"), bl.out());
+    JsonNode b = new ObjectMapper().readTree(base.resolve("metrics.json").toFile());
+    assertEquals(1.0, b.get("metrics").get("accuracy").asDouble(), 1e-12, "fits its own train set");
+    assertTrue(Files.isDirectory(base.resolve("model")));
+  }
+
+  @Test
+  void badInputIsAClearErrorBeforeTraining() throws Exception {
+    // unknown column
+    CliRun r =
+        run(
+            "finetune",
+            "--model",
+            TINY.toString(),
+            "--train",
+            train.toString(),
+            "--output",
+            tmp.resolve("x").toString(),
+            "--master",
+            "local[1]");
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("no column text") && r.err().contains("sentence"), r.err());
+    // a single class
+    Path one = tmp.resolve("one.csv");
+    Files.writeString(one, "text,label\nabc,a\ndef,a\n");
+    r =
+        run(
+            "finetune",
+            "--model",
+            TINY.toString(),
+            "--train",
+            one.toString(),
+            "--output",
+            tmp.resolve("y").toString(),
+            "--master",
+            "local[1]");
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("at least two classes"), r.err());
+    // a model directory without spiece.model: found before Spark starts
+    Path noSpm = tmp.resolve("no-spm");
+    Files.createDirectories(noSpm);
+    for (String f : List.of("config.json", "model.safetensors")) {
+      Files.copy(TINY.resolve(f), noSpm.resolve(f));
+    }
+    r =
+        run(
+            "finetune",
+            "--model",
+            noSpm.toString(),
+            "--train",
+            train.toString(),
+            "--output",
+            tmp.resolve("z").toString());
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("spiece.model"), r.err());
+    // --init-config without --spm-model; a format that cannot be told from the name
+    r =
+        run(
+            "finetune",
+            "--init-config",
+            "albert-base-v2",
+            "--train",
+            train.toString(),
+            "--output",
+            tmp.resolve("w").toString());
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("--spm-model"), r.err());
+    r = run("baseline", "--train", tmp.resolve("data").toString(), "--test-fraction", "0.2");
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("--format"), r.err());
+    // --batch not a multiple of --micro-batch x --workers
+    r =
+        run(
+            "finetune",
+            "--model",
+            TINY.toString(),
+            "--train",
+            train.toString(),
+            "--output",
+            tmp.resolve("v").toString(),
+            "--batch",
+            "6",
+            "--workers",
+            "4");
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("multiple"), r.err());
+  }
+}

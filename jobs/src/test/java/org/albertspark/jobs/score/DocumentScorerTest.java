@@ -1,0 +1,236 @@
+package org.albertspark.jobs.score;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.albertspark.tokenizer.AlbertTokenizer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scoring engine against the plain model forward, on a tiny model. */
+class DocumentScorerTest {
+
+  @TempDir static Path tmp;
+  static LoadedClassifier classifier;
+  static List<String> texts;
+  static List<String> shortTexts; // one window of 128 each
+
+  @BeforeAll
+  static void model() throws Exception {
+    Path dir = TinyClassifiers.write(tmp.resolve("cls"), List.of("negative", "positive"), null, 7);
+    classifier = LoadedClassifier.load(dir);
+    texts = new ArrayList<>();
+    for (String line :
+        Files.readAllLines(TinyClassifiers.EXAMPLES.resolve("text/emma-paragraphs.txt"))) {
+      if (!line.isBlank() && texts.size() < 40) {
+        texts.add(line);
+      }
+    }
+    shortTexts =
+        texts.stream().filter(t -> classifier.tokenizer().tokenizeToIds(t).length <= 100).toList();
+    assertTrue(shortTexts.size() >= 10, shortTexts.size() + " short texts");
+  }
+
+  private static List<DocumentScorer.Result> score(ScoringOptions o, List<?> values) {
+    DocumentScorer s = new DocumentScorer(classifier, o, BatchPolicy.BUCKETED);
+    List<DocumentScorer.Result> out = new ArrayList<>();
+    s.score(values.iterator(), v -> v).forEachRemaining(r -> out.add(r.result()));
+    return out;
+  }
+
+  private static ScoringOptions options(int maxSeq, int stride, Aggregation a, int budget) {
+    return new ScoringOptions(maxSeq, stride, a, budget, 0.5);
+  }
+
+  @Test
+  void probabilitiesEqualThePlainForwardOfEachText() {
+    List<String> texts = shortTexts;
+    List<DocumentScorer.Result> results = score(options(0, 64, Aggregation.MEAN, 512), texts);
+    AlbertTokenizer tok = classifier.tokenizer();
+    for (int i = 0; i < texts.size(); i++) {
+      int[] ids = TinyClassifiers.encode(tok, texts.get(i), 128);
+      float[] logits = TinyClassifiers.plainLogits(classifier.model(), ids);
+      double[] p = DocumentScorer.softmax(new double[] {logits[0], logits[1]});
+      DocumentScorer.Result r = results.get(i);
+      assertNull(r.error());
+      assertEquals(1, r.windows(), texts.get(i));
+      assertEquals(p[0], r.probabilities().get("negative"), 1e-5, texts.get(i));
+      assertEquals(p[1], r.probabilities().get("positive"), 1e-5, texts.get(i));
+      assertEquals(p[0] > p[1] ? "negative" : "positive", r.prediction());
+      assertEquals(Math.max(p[0], p[1]), r.confidence(), 1e-5);
+    }
+  }
+
+  @Test
+  void aDocumentTenTimesTheWindowIsScoredInWindowsAndAggregated() {
+    StringBuilder sb = new StringBuilder();
+    for (String t : texts) {
+      sb.append(t).append(' ');
+    }
+    String doc = sb.toString();
+    AlbertTokenizer tok = classifier.tokenizer();
+    int[] all = tok.tokenizeToIds(doc);
+    int maxSeq = 32, stride = 6, content = maxSeq - 2, step = content - stride;
+    assertTrue(all.length >= 10 * maxSeq, "document of " + all.length + " tokens");
+    int expectedWindows = TokenWindows.count(all.length, maxSeq, stride);
+
+    // the windows by hand: [CLS] all[s, s+30) [SEP] for s = 0, 24, 48, ...
+    List<float[]> perWindow = new ArrayList<>();
+    for (int s = 0; ; s += step) {
+      int end = Math.min(all.length, s + content);
+      int[] ids = new int[end - s + 2];
+      ids[0] = tok.clsId();
+      System.arraycopy(all, s, ids, 1, end - s);
+      ids[ids.length - 1] = tok.sepId();
+      perWindow.add(TinyClassifiers.plainLogits(classifier.model(), ids));
+      if (end == all.length) {
+        break;
+      }
+    }
+    assertEquals(expectedWindows, perWindow.size());
+    for (Aggregation a : Aggregation.values()) {
+      double[] want = new double[2];
+      for (int j = 0; j < 2; j++) {
+        final int c = j;
+        var values = perWindow.stream().mapToDouble(l -> l[c]);
+        want[j] =
+            switch (a) {
+              case MEAN -> values.average().orElseThrow();
+              case MAX -> values.max().orElseThrow();
+              case FIRST -> perWindow.get(0)[c];
+            };
+      }
+      double[] p = DocumentScorer.softmax(want);
+      // small budget: the document's windows go through several pools and batches
+      DocumentScorer.Result r = score(options(maxSeq, stride, a, 96), List.of(doc, "short")).get(0);
+      assertEquals(expectedWindows, r.windows());
+      assertEquals(p[1], r.probabilities().get("positive"), 1e-5, a.toString());
+    }
+  }
+
+  @Test
+  void chunkedTokenizationGivesTheTokensOfTheWholeText() throws Exception {
+    String book = Files.readString(TinyClassifiers.EXAMPLES.resolve("text/emma-paragraphs.txt"));
+    String text =
+        book.length() > 5 * TokenWindows.CHUNK_CHARS
+            ? book.substring(0, 5 * TokenWindows.CHUNK_CHARS)
+            : book;
+    assertTrue(text.length() > 2 * TokenWindows.CHUNK_CHARS, "text of " + text.length());
+    AlbertTokenizer tok = classifier.tokenizer();
+    int[] whole = tok.tokenizeToIds(text);
+    TokenWindows w = new TokenWindows(tok, text, 130, 0);
+    int[] joined = new int[0];
+    while (w.hasNext()) {
+      int[] ids = w.next();
+      int old = joined.length;
+      joined = Arrays.copyOf(joined, old + ids.length - 2);
+      System.arraycopy(ids, 1, joined, old, ids.length - 2);
+    }
+    assertArrayEquals(whole, joined);
+    assertEquals(TokenWindows.count(whole.length, 130, 0), w.emitted());
+  }
+
+  @Test
+  void everyMalformedValueGetsOneResultWithAReason() {
+    List<Object> values =
+        Arrays.asList(
+            null,
+            "",
+            " \t\n ",
+            "bad \uFFFD bytes",
+            "lone \uD800 surrogate",
+            new byte[] {'o', 'k', (byte) 0xC3},
+            "Emma was handsome.".getBytes(StandardCharsets.UTF_8),
+            42,
+            "\u0001\u0002",
+            "Emma was clever.");
+    List<DocumentScorer.Result> r = score(options(0, 64, Aggregation.MEAN, 512), values);
+    assertEquals(values.size(), r.size());
+    List<String> reasons =
+        r.stream().map(x -> x.error() == null ? null : DocumentText.reasonOf(x.error())).toList();
+    assertEquals(
+        Arrays.asList(
+            DocumentText.NULL,
+            DocumentText.EMPTY,
+            DocumentText.BLANK,
+            DocumentText.UNDECODABLE,
+            DocumentText.UNDECODABLE,
+            DocumentText.UNDECODABLE,
+            null,
+            DocumentText.UNDECODABLE,
+            r.get(8).error() == null ? null : DocumentText.NO_TOKENS,
+            null),
+        reasons);
+    for (DocumentScorer.Result x : r) {
+      if (x.error() != null) {
+        assertNull(x.prediction());
+        assertNull(x.probabilities());
+        assertEquals(0, x.windows());
+      } else {
+        assertNotNull(x.prediction());
+      }
+    }
+  }
+
+  @Test
+  void multiLabelModelsUseSigmoidAndTheThreshold() throws Exception {
+    Path dir =
+        TinyClassifiers.write(
+            tmp.resolve("multi"), List.of("a", "b", "c"), LoadedClassifier.MULTI_LABEL, 11);
+    LoadedClassifier multi = LoadedClassifier.load(dir);
+    assertTrue(multi.multiLabel());
+    String text = shortTexts.get(0);
+    float[] logits =
+        TinyClassifiers.plainLogits(
+            multi.model(), TinyClassifiers.encode(multi.tokenizer(), text, 128));
+    double[] p = DocumentScorer.sigmoid(new double[] {logits[0], logits[1], logits[2]});
+    double threshold = (p[0] + p[1] + p[2]) / 3;
+    DocumentScorer s =
+        new DocumentScorer(
+            multi,
+            new ScoringOptions(0, 64, Aggregation.MEAN, 512, threshold),
+            BatchPolicy.BUCKETED);
+    DocumentScorer.Result r = s.score(List.of((Object) text).iterator(), v -> v).next().result();
+    List<String> want = new ArrayList<>();
+    for (int j = 0; j < 3; j++) {
+      assertEquals(p[j], r.probabilities().get(List.of("a", "b", "c").get(j)), 1e-5);
+      if (p[j] >= threshold) {
+        want.add(List.of("a", "b", "c").get(j));
+      }
+    }
+    assertEquals(String.join(",", want), r.prediction());
+  }
+
+  @Test
+  void theBatchPoliciesGiveTheSameScores() {
+    ScoringOptions o = options(64, 16, Aggregation.MEAN, 256);
+    List<Double> want = null;
+    for (BatchPolicy policy : BatchPolicy.values()) {
+      DocumentScorer s = new DocumentScorer(classifier, o, policy);
+      List<Double> got = new ArrayList<>();
+      s.score(texts.iterator(), v -> v)
+          .forEachRemaining(x -> got.add(x.result().probabilities().get("positive")));
+      if (want == null) {
+        want = got;
+      } else {
+        for (int i = 0; i < got.size(); i++) {
+          assertEquals(want.get(i), got.get(i), 1e-5, policy + " text " + i);
+        }
+      }
+      if (policy == BatchPolicy.BUCKETED) {
+        DocumentScorer.Stats st = s.stats();
+        assertTrue(st.paddedTokens() < st.tokens() * 1.5, st.toString());
+      }
+    }
+  }
+}

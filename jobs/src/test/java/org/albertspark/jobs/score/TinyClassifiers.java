@@ -1,0 +1,57 @@
+package org.albertspark.jobs.score;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.albertspark.model.AlbertModel;
+import org.albertspark.model.config.AlbertConfig;
+import org.albertspark.model.io.ModelDirectory;
+import org.albertspark.model.nn.AlbertNetwork;
+import org.albertspark.model.nn.Batch;
+import org.albertspark.model.nn.Workspace;
+import org.albertspark.model.params.ParameterLayout.Head;
+import org.albertspark.tokenizer.AlbertTokenizer;
+
+/** Tiny classification models made for tests from the bundled example config and vocabulary. */
+public final class TinyClassifiers {
+
+  /** The bundled example (tests run from jobs/). */
+  public static final Path EXAMPLES = Path.of("..", "examples");
+
+  private TinyClassifiers() {}
+
+  /**
+   * A freshly initialized classifier (4 layers, hidden 64, 128 positions) with these labels,
+   * written to {@code dir}; {@code problemType} null for single-label.
+   */
+  public static Path write(Path dir, List<String> labels, String problemType, long seed)
+      throws IOException {
+    AlbertConfig config =
+        AlbertConfig.read(EXAMPLES.resolve("tiny-albert.json")).forSequenceClassification(labels);
+    if (problemType != null) {
+      config = config.with(Map.of("problem_type", problemType));
+    }
+    AlbertModel model = AlbertModel.initialize(config, Head.SEQUENCE_CLASSIFICATION, seed);
+    // Biases of 0 and weights of 0.02 give near-uniform probabilities; larger classifier weights
+    // make the classes differ so that comparisons mean something.
+    var w = model.parameters().slice("classifier.weight");
+    for (long i = 0; i < w.size(); i++) {
+      w.set(i, w.get(i) * 50);
+    }
+    ModelDirectory.save(dir, model, EXAMPLES.resolve("tiny-albert/spiece.model"));
+    return dir;
+  }
+
+  /** The plain model's logits for one token sequence, unpadded, batch of one. */
+  public static float[] plainLogits(AlbertModel model, int[] ids) {
+    Workspace ws = Workspace.forInference(model.config(), model.head(), 1, ids.length);
+    AlbertNetwork.forward(model, Batch.ofInputs(1, ids.length, ids, null, null), ws, 0L);
+    return ws.headLogits().sub(0, model.config().numLabels()).toArray();
+  }
+
+  /** [CLS] ids [SEP] of a text cut to {@code maxLength} tokens, as HF encodes it. */
+  public static int[] encode(AlbertTokenizer tokenizer, String text, int maxLength) {
+    return tokenizer.encode(text, null, maxLength, false).inputIds();
+  }
+}
