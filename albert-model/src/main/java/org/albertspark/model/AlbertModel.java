@@ -48,24 +48,25 @@ public final class AlbertModel {
   }
 
   /**
-   * Initializes one tensor as HF does: LayerNorm weight 1 and bias 0, other biases 0, weights ~
-   * N(0, initializer_range), and the padding row of the word embeddings 0.
+   * Initializes one tensor as HF does: LayerNorm scale 1 and shift 0, biases 0, weights and
+   * embedding tables ~ N(0, initializer_range), and the padding row of the word embeddings 0.
    */
   public static void initialize(
       AlbertConfig config, FlatTensors p, ParameterLayout.Entry e, SplittableRandom rng) {
     var s = p.slice(e.name());
-    if (e.name().contains("LayerNorm") || e.name().contains("layer_norm")) {
-      s.fill(e.name().endsWith("weight") ? 1f : 0f);
-    } else if (e.name().endsWith("weight")) {
-      double std = config.initializerRange();
-      for (long i = 0; i < e.size(); i++) {
-        s.set(i, (float) (gaussian(rng) * std));
+    switch (e.role()) {
+      case NORM_WEIGHT -> s.fill(1f);
+      case BIAS, NORM_BIAS -> s.fill(0f);
+      case WEIGHT -> {
+        double std = config.initializerRange();
+        for (long i = 0; i < e.size(); i++) {
+          s.set(i, (float) (gaussian(rng) * std));
+        }
+        if (e.name().equals(ParameterLayout.WORD_EMBEDDINGS)) {
+          s.sub((long) config.padTokenId() * config.embeddingSize(), config.embeddingSize())
+              .fill(0f);
+        }
       }
-      if (e.name().equals(ParameterLayout.WORD_EMBEDDINGS)) {
-        s.sub((long) config.padTokenId() * config.embeddingSize(), config.embeddingSize()).fill(0f);
-      }
-    } else {
-      s.fill(0f);
     }
   }
 

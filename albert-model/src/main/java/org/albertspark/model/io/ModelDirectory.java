@@ -47,7 +47,7 @@ public final class ModelDirectory {
 
   static final String DECODER_WEIGHT = "predictions.decoder.weight";
   static final String DECODER_BIAS = "predictions.decoder.bias";
-  static final String PREDICTIONS_BIAS = "predictions.bias";
+  static final String PREDICTIONS_BIAS = ParameterLayout.PREDICTIONS_BIAS;
 
   /** Buffers HF may save that are not parameters. */
   private static final Set<String> IGNORED =

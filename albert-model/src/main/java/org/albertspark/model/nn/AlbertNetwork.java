@@ -1,5 +1,17 @@
 package org.albertspark.model.nn;
 
+import static org.albertspark.model.nn.Profile.Op.ACTIVATION;
+import static org.albertspark.model.nn.Profile.Op.ATTENTION_BACKWARD;
+import static org.albertspark.model.nn.Profile.Op.ATTENTION_FORWARD;
+import static org.albertspark.model.nn.Profile.Op.EMBEDDINGS;
+import static org.albertspark.model.nn.Profile.Op.LAYERNORM;
+import static org.albertspark.model.nn.Profile.Op.LINEAR_BACKWARD;
+import static org.albertspark.model.nn.Profile.Op.LINEAR_FORWARD;
+import static org.albertspark.model.nn.Profile.Op.LOSS;
+import static org.albertspark.model.nn.Profile.Op.MLM_DECODER_BACKWARD;
+import static org.albertspark.model.nn.Profile.Op.MLM_DECODER_FORWARD;
+import static org.albertspark.model.nn.Profile.Op.RESIDUAL_AND_DROPOUT;
+
 import java.util.SplittableRandom;
 import org.albertspark.model.AlbertModel;
 import org.albertspark.model.config.AlbertConfig;
@@ -12,13 +24,19 @@ import org.albertspark.model.kernels.Embeddings;
 import org.albertspark.model.kernels.LayerNorm;
 import org.albertspark.model.kernels.Linear;
 import org.albertspark.model.params.FlatTensors;
-import org.albertspark.model.params.ParameterLayout;
 import org.albertspark.model.params.ParameterLayout.Head;
+import org.albertspark.model.params.ParameterViews;
+import org.albertspark.model.params.ParameterViews.Dense;
+import org.albertspark.model.params.ParameterViews.Layer;
+import org.albertspark.model.params.ParameterViews.Norm;
+import org.albertspark.model.params.ParameterViews.PretrainingHeads;
 import org.albertspark.model.tensor.Slice;
 
 /**
  * ALBERT's forward pass and its explicit backward twin, layer by layer, over a {@link Workspace}.
- * Names of parameters are HF's; shapes are noted beside each call (N = B·T rows).
+ * Weights are reached through {@link ParameterViews} ({@code w}, gradients {@code dw}); shapes are
+ * noted beside each call (N = B·T rows). Each kernel call is timed under its kind of operation when
+ * the workspace has a {@link Profile} attached (the helpers at the end).
  */
 public final class AlbertNetwork {
 
@@ -43,7 +61,7 @@ public final class AlbertNetwork {
               + batch.seqLength());
     }
     batch.validate(c);
-    FlatTensors p = model.parameters();
+    ParameterViews w = model.parameters().views();
     SplittableRandom rng = new SplittableRandom(dropoutSeed);
     int bsz = batch.batchSize(), t = batch.seqLength(), n = bsz * t;
     int e = c.embeddingSize(), h = c.hiddenSize();
@@ -51,96 +69,45 @@ public final class AlbertNetwork {
     for (int i = 0; i < n; i++) {
       ws.maskAdd.set(i, batch.attentionMask()[i] == 1 ? 0f : Attention.MASK_FILL);
     }
-    // embeddings: [N, E]
+    // embeddings = LayerNorm(word[ids] + position[t] + type[types]): [N, E]
+    ParameterViews.Embeddings emb = w.embeddings();
     timed(
         ws,
-        Profile.Op.EMBEDDINGS,
+        EMBEDDINGS,
         () ->
             Embeddings.forward(
                 ws.embSum,
                 batch.inputIds(),
                 batch.tokenTypeIds(),
-                p.slice("albert.embeddings.word_embeddings.weight"),
-                p.slice("albert.embeddings.position_embeddings.weight"),
-                p.slice("albert.embeddings.token_type_embeddings.weight"),
+                emb.word(),
+                emb.position(),
+                emb.tokenType(),
                 bsz,
                 t,
                 e));
-    timed(
-        ws,
-        Profile.Op.LAYERNORM,
-        () ->
-            LayerNorm.forward(
-                ws.embOut,
-                ws.embMean,
-                ws.embRstd,
-                ws.embSum,
-                p.slice("albert.embeddings.LayerNorm.weight"),
-                p.slice("albert.embeddings.LayerNorm.bias"),
-                n,
-                e,
-                c.layerNormEps()));
+    layerNorm(ws, ws.embOut, ws.embMean, ws.embRstd, ws.embSum, emb.norm(), n, e, c);
     dropout(ws.embOut, ws.embDropMask, (long) n * e, c.hiddenDropoutProb(), rng);
     // E → H: [N, E] → [N, H]
-    timed(
-        ws,
-        Profile.Op.LINEAR_FORWARD,
-        () ->
-            Linear.forward(
-                ws.hidden[0],
-                ws.embOut,
-                p.slice("albert.encoder.embedding_hidden_mapping_in.weight"),
-                p.slice("albert.encoder.embedding_hidden_mapping_in.bias"),
-                n,
-                e,
-                h));
+    linear(ws, ws.hidden[0], ws.embOut, w.embeddingMapping(), n, e, h);
 
     for (int layer = 0; layer < c.numHiddenLayers(); layer++) {
       int group = c.groupOfLayer(layer);
       for (int inner = 0; inner < c.innerGroupNum(); inner++) {
         int a = layer * c.innerGroupNum() + inner;
-        layerForward(c, p, ParameterLayout.layerPrefix(group, inner), ws, a, rng);
+        layerForward(c, w.layer(group, inner), ws, a, rng);
       }
     }
 
     // pooler: tanh(W h[:, 0] + b), first token of each sequence (rows T·H apart): [B, H]
     Slice last = ws.hidden[ws.applications];
-    timed(
-        ws,
-        Profile.Op.LINEAR_FORWARD,
-        () ->
-            Linear.forward(
-                ws.pooled,
-                last,
-                t * h,
-                p.slice("albert.pooler.weight"),
-                p.slice("albert.pooler.bias"),
-                bsz,
-                h,
-                h));
-    timed(
-        ws,
-        Profile.Op.ACTIVATION,
-        () -> Activations.tanhForward(ws.pooled, ws.pooled, (long) bsz * h));
+    linear(ws, LINEAR_FORWARD, ws.pooled, last, t * h, w.pooler(), bsz, h, h);
+    timed(ws, ACTIVATION, () -> Activations.tanhForward(ws.pooled, ws.pooled, (long) bsz * h));
 
     ws.clsIn.copyFrom(ws.pooled);
     dropout(ws.clsIn, ws.clsDropMask, (long) bsz * h, c.classifierDropoutProb(), rng);
     return model.head() == Head.PRETRAINING
-        ? pretrainingHeadsForward(c, p, batch, ws)
-        : classifierForward(c, p, batch, ws);
-  }
-
-  /** Runs {@code op}, adding its wall time to the workspace's profile when one is attached. */
-  private static void timed(Workspace ws, Profile.Op kind, Runnable op) {
-    long t0 = System.nanoTime();
-    op.run();
-    record(ws, kind, t0);
-  }
-
-  private static void record(Workspace ws, Profile.Op kind, long t0) {
-    if (ws.profile != null) {
-      ws.profile.record(kind, t0);
-    }
+        ? pretrainingHeadsForward(c, w.pretraining(), batch, ws)
+        : classifierForward(c, w.classifier(), batch, ws);
   }
 
   private static void dropout(Slice x, Slice mask, long n, double prob, SplittableRandom rng) {
@@ -152,55 +119,23 @@ public final class AlbertNetwork {
 
   /** One post-LN transformer layer: hidden[a] → hidden[a + 1]. */
   private static void layerForward(
-      AlbertConfig c, FlatTensors p, String pre, Workspace ws, int a, SplittableRandom rng) {
+      AlbertConfig c, Layer w, Workspace ws, int a, SplittableRandom rng) {
     Workspace.LayerActivations l = ws.layer(a);
     int n = ws.batch * ws.seq, h = c.hiddenSize(), inter = c.intermediateSize();
     int heads = c.numAttentionHeads();
+    long nh = (long) n * h;
     Slice x = ws.hidden[a];
-    // q, k, v: [N, H]
-    timed(
-        ws,
-        Profile.Op.LINEAR_FORWARD,
-        () ->
-            Linear.forward(
-                l.q,
-                x,
-                p.slice(pre + "attention.query.weight"),
-                p.slice(pre + "attention.query.bias"),
-                n,
-                h,
-                h));
-    timed(
-        ws,
-        Profile.Op.LINEAR_FORWARD,
-        () ->
-            Linear.forward(
-                l.k,
-                x,
-                p.slice(pre + "attention.key.weight"),
-                p.slice(pre + "attention.key.bias"),
-                n,
-                h,
-                h));
-    timed(
-        ws,
-        Profile.Op.LINEAR_FORWARD,
-        () ->
-            Linear.forward(
-                l.v,
-                x,
-                p.slice(pre + "attention.value.weight"),
-                p.slice(pre + "attention.value.bias"),
-                n,
-                h,
-                h));
+    // q, k, v = x Wᵀ + b: [N, H]
+    linear(ws, l.q, x, w.query(), n, h, h);
+    linear(ws, l.k, x, w.key(), n, h, h);
+    linear(ws, l.v, x, w.value(), n, h, h);
     if (l.dropMask != null) {
       Dropout.fillMask(l.dropMask, l.dropMask.size(), c.attentionProbsDropoutProb(), rng);
     }
-    // probs [B, heads, T, T]; ctx [N, H]
+    // probs = dropout(softmax(q kᵀ / √d + mask)) [B, heads, T, T]; ctx = probs v [N, H]
     timed(
         ws,
-        Profile.Op.ATTENTION_FORWARD,
+        ATTENTION_FORWARD,
         () ->
             Attention.forward(
                 l.ctx,
@@ -215,88 +150,24 @@ public final class AlbertNetwork {
                 ws.seq,
                 heads,
                 h / heads));
+    // attnOut = LayerNorm(x + dropout(ctx Wᵀ + b))
+    linear(ws, l.proj, l.ctx, w.attnDense(), n, h, h);
+    dropout(l.proj, l.projDropMask, nh, c.hiddenDropoutProb(), rng);
+    timed(ws, RESIDUAL_AND_DROPOUT, () -> Elementwise.add(l.res1, x, l.proj, nh));
+    layerNorm(ws, l.attnOut, l.mean1, l.rstd1, l.res1, w.attnNorm(), n, h, c);
+    // FFN: [N, H] → [N, I] → [N, H], no dropout after it (as HF); out = LayerNorm(ffn + attnOut)
+    linear(ws, l.ffnPre, l.attnOut, w.ffn(), n, h, inter);
     timed(
         ws,
-        Profile.Op.LINEAR_FORWARD,
-        () ->
-            Linear.forward(
-                l.proj,
-                l.ctx,
-                p.slice(pre + "attention.dense.weight"),
-                p.slice(pre + "attention.dense.bias"),
-                n,
-                h,
-                h));
-    dropout(l.proj, l.projDropMask, (long) n * h, c.hiddenDropoutProb(), rng);
-    timed(
-        ws,
-        Profile.Op.RESIDUAL_AND_DROPOUT,
-        () -> Elementwise.add(l.res1, x, l.proj, (long) n * h));
-    timed(
-        ws,
-        Profile.Op.LAYERNORM,
-        () ->
-            LayerNorm.forward(
-                l.attnOut,
-                l.mean1,
-                l.rstd1,
-                l.res1,
-                p.slice(pre + "attention.LayerNorm.weight"),
-                p.slice(pre + "attention.LayerNorm.bias"),
-                n,
-                h,
-                c.layerNormEps()));
-    // FFN: [N, H] → [N, I] → [N, H], no dropout after it (as HF)
-    timed(
-        ws,
-        Profile.Op.LINEAR_FORWARD,
-        () ->
-            Linear.forward(
-                l.ffnPre,
-                l.attnOut,
-                p.slice(pre + "ffn.weight"),
-                p.slice(pre + "ffn.bias"),
-                n,
-                h,
-                inter));
-    timed(
-        ws,
-        Profile.Op.ACTIVATION,
+        ACTIVATION,
         () -> Activations.forward(c.activation(), l.ffnAct, l.ffnPre, (long) n * inter));
-    timed(
-        ws,
-        Profile.Op.LINEAR_FORWARD,
-        () ->
-            Linear.forward(
-                l.res2,
-                l.ffnAct,
-                p.slice(pre + "ffn_output.weight"),
-                p.slice(pre + "ffn_output.bias"),
-                n,
-                inter,
-                h));
-    timed(
-        ws,
-        Profile.Op.RESIDUAL_AND_DROPOUT,
-        () -> Elementwise.addInPlace(l.res2, l.attnOut, (long) n * h));
-    timed(
-        ws,
-        Profile.Op.LAYERNORM,
-        () ->
-            LayerNorm.forward(
-                ws.hidden[a + 1],
-                l.mean2,
-                l.rstd2,
-                l.res2,
-                p.slice(pre + "full_layer_layer_norm.weight"),
-                p.slice(pre + "full_layer_layer_norm.bias"),
-                n,
-                h,
-                c.layerNormEps()));
+    linear(ws, l.res2, l.ffnAct, w.ffnOutput(), n, inter, h);
+    timed(ws, RESIDUAL_AND_DROPOUT, () -> Elementwise.addInPlace(l.res2, l.attnOut, nh));
+    layerNorm(ws, ws.hidden[a + 1], l.mean2, l.rstd2, l.res2, w.outputNorm(), n, h, c);
   }
 
   private static Losses pretrainingHeadsForward(
-      AlbertConfig c, FlatTensors p, Batch batch, Workspace ws) {
+      AlbertConfig c, PretrainingHeads w, Batch batch, Workspace ws) {
     int bsz = ws.batch,
         n = bsz * ws.seq,
         e = c.embeddingSize(),
@@ -304,68 +175,22 @@ public final class AlbertNetwork {
         v = c.vocabSize();
     Slice last = ws.hidden[ws.applications];
     // MLM head: dense H→E, activation, LayerNorm, decoder tied to word embeddings: [N, V]
+    linear(ws, ws.mlmPre, last, w.mlmDense(), n, h, e);
     timed(
         ws,
-        Profile.Op.LINEAR_FORWARD,
-        () ->
-            Linear.forward(
-                ws.mlmPre,
-                last,
-                p.slice("predictions.dense.weight"),
-                p.slice("predictions.dense.bias"),
-                n,
-                h,
-                e));
-    timed(
-        ws,
-        Profile.Op.ACTIVATION,
+        ACTIVATION,
         () -> Activations.forward(c.activation(), ws.mlmAct, ws.mlmPre, (long) n * e));
-    timed(
-        ws,
-        Profile.Op.LAYERNORM,
-        () ->
-            LayerNorm.forward(
-                ws.mlmOut,
-                ws.mlmMean,
-                ws.mlmRstd,
-                ws.mlmAct,
-                p.slice("predictions.LayerNorm.weight"),
-                p.slice("predictions.LayerNorm.bias"),
-                n,
-                e,
-                c.layerNormEps()));
-    timed(
-        ws,
-        Profile.Op.MLM_DECODER_FORWARD,
-        () ->
-            Linear.forward(
-                ws.mlmLogits,
-                ws.mlmOut,
-                p.slice(ParameterLayout.WORD_EMBEDDINGS),
-                p.slice("predictions.bias"),
-                n,
-                e,
-                v));
+    layerNorm(ws, ws.mlmOut, ws.mlmMean, ws.mlmRstd, ws.mlmAct, w.mlmNorm(), n, e, c);
+    linear(ws, MLM_DECODER_FORWARD, ws.mlmLogits, ws.mlmOut, e, w.decoder(), n, e, v);
     // SOP: [B, 2]
-    timed(
-        ws,
-        Profile.Op.LINEAR_FORWARD,
-        () ->
-            Linear.forward(
-                ws.headLogits,
-                ws.clsIn,
-                p.slice("sop_classifier.classifier.weight"),
-                p.slice("sop_classifier.classifier.bias"),
-                bsz,
-                h,
-                2));
+    linear(ws, ws.headLogits, ws.clsIn, w.sop(), bsz, h, 2);
 
     double mlmSum = 0, sopSum = 0;
     long mlmCount = 0, sopCount = 0;
     if (batch.mlmLabels() != null) {
       long t0 = System.nanoTime();
       mlmSum = CrossEntropy.lossSum(ws.mlmLogits, batch.mlmLabels(), n, v);
-      record(ws, Profile.Op.LOSS, t0);
+      record(ws, LOSS, t0);
       mlmCount = CrossEntropy.count(batch.mlmLabels(), n);
     }
     if (batch.sopLabels() != null) {
@@ -376,20 +201,9 @@ public final class AlbertNetwork {
   }
 
   private static Losses classifierForward(
-      AlbertConfig c, FlatTensors p, Batch batch, Workspace ws) {
+      AlbertConfig c, Dense classifier, Batch batch, Workspace ws) {
     int bsz = ws.batch, h = c.hiddenSize(), k = c.numLabels();
-    timed(
-        ws,
-        Profile.Op.LINEAR_FORWARD,
-        () ->
-            Linear.forward(
-                ws.headLogits,
-                ws.clsIn,
-                p.slice("classifier.weight"),
-                p.slice("classifier.bias"),
-                bsz,
-                h,
-                k));
+    linear(ws, ws.headLogits, ws.clsIn, classifier, bsz, h, k);
     if (k == 1 && batch.targets() != null) {
       double sum = 0;
       for (int b = 0; b < bsz; b++) {
@@ -422,15 +236,16 @@ public final class AlbertNetwork {
       throw new IllegalStateException("backward needs a training workspace");
     }
     AlbertConfig c = model.config();
-    FlatTensors p = model.parameters();
+    ParameterViews w = model.parameters().views();
+    ParameterViews dw = grads.views();
     int bsz = ws.batch, t = ws.seq, n = bsz * t, e = c.embeddingSize(), h = c.hiddenSize();
-    Slice last = ws.hidden[ws.applications];
     Slice dHidden = ws.dHiddenA;
 
     if (model.head() == Head.PRETRAINING) {
-      pretrainingHeadsBackward(c, p, grads, batch, ws, scale, dHidden);
+      pretrainingHeadsBackward(c, w.pretraining(), dw.pretraining(), batch, ws, scale, dHidden);
       headLogitGradient(ws.headLogits, batch.sopLabels(), bsz, 2, scale.sop());
-      poolerAndClassifierBackward(c, p, grads, ws, dHidden, "sop_classifier.classifier", 2);
+      poolerAndClassifierBackward(
+          c, w, dw, w.pretraining().sop(), dw.pretraining().sop(), ws, dHidden, 2);
     } else {
       Elementwise.zero(dHidden);
       int k = c.numLabels();
@@ -443,57 +258,31 @@ public final class AlbertNetwork {
       } else {
         headLogitGradient(ws.headLogits, batch.labels(), bsz, k, scale.classification());
       }
-      poolerAndClassifierBackward(c, p, grads, ws, dHidden, "classifier", k);
+      poolerAndClassifierBackward(c, w, dw, w.classifier(), dw.classifier(), ws, dHidden, k);
     }
 
-    Slice dMapped = layersBackward(c, p, grads, ws, dHidden);
+    Slice dh0 = layersBackward(c, w, dw, ws, dHidden);
 
     // E → H mapping, embedding dropout and LayerNorm, then the three tables
-    timed(
-        ws,
-        Profile.Op.LINEAR_BACKWARD,
-        () ->
-            Linear.backward(
-                ws.dEmbA,
-                false,
-                grads.slice("albert.encoder.embedding_hidden_mapping_in.weight"),
-                grads.slice("albert.encoder.embedding_hidden_mapping_in.bias"),
-                dMapped,
-                ws.embOut,
-                p.slice("albert.encoder.embedding_hidden_mapping_in.weight"),
-                n,
-                e,
-                h));
+    ParameterViews.Embeddings emb = w.embeddings(), dEmb = dw.embeddings();
+    linearBackward(
+        ws, ws.dEmbA, false, dw.embeddingMapping(), w.embeddingMapping(), dh0, ws.embOut, n, e, h);
     if (ws.embDropMask != null) {
       timed(
           ws,
-          Profile.Op.RESIDUAL_AND_DROPOUT,
+          RESIDUAL_AND_DROPOUT,
           () -> Elementwise.multiplyInPlace(ws.dEmbA, ws.embDropMask, (long) n * e));
     }
+    layerNormBackward(
+        ws, ws.dEmbB, dEmb.norm(), emb.norm(), ws.dEmbA, ws.embSum, ws.embMean, ws.embRstd, n, e);
     timed(
         ws,
-        Profile.Op.LAYERNORM,
-        () ->
-            LayerNorm.backward(
-                ws.dEmbB,
-                grads.slice("albert.embeddings.LayerNorm.weight"),
-                grads.slice("albert.embeddings.LayerNorm.bias"),
-                ws.dEmbA,
-                ws.embSum,
-                p.slice("albert.embeddings.LayerNorm.weight"),
-                ws.embMean,
-                ws.embRstd,
-                n,
-                e,
-                false));
-    timed(
-        ws,
-        Profile.Op.EMBEDDINGS,
+        EMBEDDINGS,
         () ->
             Embeddings.backward(
-                grads.slice("albert.embeddings.word_embeddings.weight"),
-                grads.slice("albert.embeddings.position_embeddings.weight"),
-                grads.slice("albert.embeddings.token_type_embeddings.weight"),
+                dEmb.word(),
+                dEmb.position(),
+                dEmb.tokenType(),
                 ws.dEmbB,
                 batch.inputIds(),
                 batch.tokenTypeIds(),
@@ -505,15 +294,14 @@ public final class AlbertNetwork {
 
   /** Runs every layer application backward from the last; returns the gradient of hidden[0]. */
   private static Slice layersBackward(
-      AlbertConfig c, FlatTensors p, FlatTensors grads, Workspace ws, Slice dLast) {
+      AlbertConfig c, ParameterViews w, ParameterViews dw, Workspace ws, Slice dLast) {
     Slice dHidden = dLast;
     Slice dOther = dLast == ws.dHiddenA ? ws.dHiddenB : ws.dHiddenA;
     for (int layer = c.numHiddenLayers() - 1; layer >= 0; layer--) {
       int group = c.groupOfLayer(layer);
       for (int inner = c.innerGroupNum() - 1; inner >= 0; inner--) {
         int a = layer * c.innerGroupNum() + inner;
-        layerBackward(
-            c, p, grads, ParameterLayout.layerPrefix(group, inner), ws, a, dHidden, dOther);
+        layerBackward(c, w.layer(group, inner), dw.layer(group, inner), ws, a, dHidden, dOther);
         Slice swap = dHidden;
         dHidden = dOther;
         dOther = swap;
@@ -534,74 +322,44 @@ public final class AlbertNetwork {
   /** MLM head backward; writes (not adds) the last hidden state's gradient into dHidden. */
   private static void pretrainingHeadsBackward(
       AlbertConfig c,
-      FlatTensors p,
-      FlatTensors g,
+      PretrainingHeads w,
+      PretrainingHeads dw,
       Batch batch,
       Workspace ws,
       LossScale scale,
       Slice dHidden) {
     int n = ws.batch * ws.seq, e = c.embeddingSize(), h = c.hiddenSize(), v = c.vocabSize();
+    Slice last = ws.hidden[ws.applications];
     if (batch.mlmLabels() == null) {
       Elementwise.zero(dHidden);
       return;
     }
+    float mlmScale = (float) scale.mlm();
     timed(
         ws,
-        Profile.Op.LOSS,
-        () ->
-            CrossEntropy.gradientInPlace(
-                ws.mlmLogits, batch.mlmLabels(), n, v, (float) scale.mlm()));
+        LOSS,
+        () -> CrossEntropy.gradientInPlace(ws.mlmLogits, batch.mlmLabels(), n, v, mlmScale));
     // tied decoder: the word embeddings receive the decoder's gradient (pad row included)
+    linearBackward(
+        ws,
+        MLM_DECODER_BACKWARD,
+        ws.dEmbA,
+        false,
+        dw.decoder(),
+        w.decoder(),
+        ws.mlmLogits,
+        ws.mlmOut,
+        e,
+        n,
+        e,
+        v);
+    layerNormBackward(
+        ws, ws.dEmbB, dw.mlmNorm(), w.mlmNorm(), ws.dEmbA, ws.mlmAct, ws.mlmMean, ws.mlmRstd, n, e);
     timed(
         ws,
-        Profile.Op.MLM_DECODER_BACKWARD,
-        () ->
-            Linear.backward(
-                ws.dEmbA,
-                false,
-                g.slice(ParameterLayout.WORD_EMBEDDINGS),
-                g.slice("predictions.bias"),
-                ws.mlmLogits,
-                ws.mlmOut,
-                p.slice(ParameterLayout.WORD_EMBEDDINGS),
-                n,
-                e,
-                v));
-    timed(
-        ws,
-        Profile.Op.LAYERNORM,
-        () ->
-            LayerNorm.backward(
-                ws.dEmbB,
-                g.slice("predictions.LayerNorm.weight"),
-                g.slice("predictions.LayerNorm.bias"),
-                ws.dEmbA,
-                ws.mlmAct,
-                p.slice("predictions.LayerNorm.weight"),
-                ws.mlmMean,
-                ws.mlmRstd,
-                n,
-                e,
-                false));
-    timed(
-        ws,
-        Profile.Op.ACTIVATION,
+        ACTIVATION,
         () -> Activations.backward(c.activation(), ws.dEmbB, ws.dEmbB, ws.mlmPre, (long) n * e));
-    timed(
-        ws,
-        Profile.Op.LINEAR_BACKWARD,
-        () ->
-            Linear.backward(
-                dHidden,
-                false,
-                g.slice("predictions.dense.weight"),
-                g.slice("predictions.dense.bias"),
-                ws.dEmbB,
-                ws.hidden[ws.applications],
-                p.slice("predictions.dense.weight"),
-                n,
-                h,
-                e));
+    linearBackward(ws, dHidden, false, dw.mlmDense(), w.mlmDense(), ws.dEmbB, last, n, h, e);
   }
 
   /**
@@ -610,166 +368,64 @@ public final class AlbertNetwork {
    */
   private static void poolerAndClassifierBackward(
       AlbertConfig c,
-      FlatTensors p,
-      FlatTensors g,
+      ParameterViews w,
+      ParameterViews dw,
+      Dense classifier,
+      Dense dClassifier,
       Workspace ws,
       Slice dHidden,
-      String classifier,
       int classes) {
     int bsz = ws.batch, h = c.hiddenSize(), t = ws.seq;
-    timed(
-        ws,
-        Profile.Op.LINEAR_BACKWARD,
-        () ->
-            Linear.backward(
-                ws.dCls,
-                false,
-                g.slice(classifier + ".weight"),
-                g.slice(classifier + ".bias"),
-                ws.headLogits,
-                ws.clsIn,
-                p.slice(classifier + ".weight"),
-                bsz,
-                h,
-                classes));
+    linearBackward(
+        ws, ws.dCls, false, dClassifier, classifier, ws.headLogits, ws.clsIn, bsz, h, classes);
     if (ws.clsDropMask != null) {
       timed(
           ws,
-          Profile.Op.RESIDUAL_AND_DROPOUT,
+          RESIDUAL_AND_DROPOUT,
           () -> Elementwise.multiplyInPlace(ws.dCls, ws.clsDropMask, (long) bsz * h));
     }
     timed(
         ws,
-        Profile.Op.ACTIVATION,
+        ACTIVATION,
         () -> Activations.tanhBackward(ws.dCls, ws.dCls, ws.pooled, (long) bsz * h));
-    timed(
-        ws,
-        Profile.Op.LINEAR_BACKWARD,
-        () ->
-            Linear.backward(
-                dHidden,
-                true,
-                g.slice("albert.pooler.weight"),
-                g.slice("albert.pooler.bias"),
-                ws.dCls,
-                ws.hidden[ws.applications],
-                t * h,
-                p.slice("albert.pooler.weight"),
-                bsz,
-                h,
-                h));
+    // pooler, on the last hidden state's first-token rows (T·H floats apart)
+    Slice x = ws.hidden[ws.applications];
+    linearBackward(
+        ws, LINEAR_BACKWARD, dHidden, true, dw.pooler(), w.pooler(), ws.dCls, x, t * h, bsz, h, h);
   }
 
   /** Backward of one layer application: dOut (grad of hidden[a + 1]) → dIn (grad of hidden[a]). */
   private static void layerBackward(
-      AlbertConfig c,
-      FlatTensors p,
-      FlatTensors g,
-      String pre,
-      Workspace ws,
-      int a,
-      Slice dOut,
-      Slice dIn) {
+      AlbertConfig c, Layer w, Layer dw, Workspace ws, int a, Slice dOut, Slice dIn) {
     Workspace.LayerActivations l = ws.layer(a);
     int n = ws.batch * ws.seq, h = c.hiddenSize(), inter = c.intermediateSize();
     int heads = c.numAttentionHeads();
     long nh = (long) n * h;
     Slice x = ws.hidden[a];
     // full_layer_layer_norm: dRes = ∂/∂res2
-    timed(
-        ws,
-        Profile.Op.LAYERNORM,
-        () ->
-            LayerNorm.backward(
-                ws.dRes,
-                g.slice(pre + "full_layer_layer_norm.weight"),
-                g.slice(pre + "full_layer_layer_norm.bias"),
-                dOut,
-                l.res2,
-                p.slice(pre + "full_layer_layer_norm.weight"),
-                l.mean2,
-                l.rstd2,
-                n,
-                h,
-                false));
+    layerNormBackward(
+        ws, ws.dRes, dw.outputNorm(), w.outputNorm(), dOut, l.res2, l.mean2, l.rstd2, n, h);
     // res2 = ffn_output(act(ffn(attnOut))) + attnOut
+    linearBackward(
+        ws, ws.dFfn, false, dw.ffnOutput(), w.ffnOutput(), ws.dRes, l.ffnAct, n, inter, h);
     timed(
         ws,
-        Profile.Op.LINEAR_BACKWARD,
-        () ->
-            Linear.backward(
-                ws.dFfn,
-                false,
-                g.slice(pre + "ffn_output.weight"),
-                g.slice(pre + "ffn_output.bias"),
-                ws.dRes,
-                l.ffnAct,
-                p.slice(pre + "ffn_output.weight"),
-                n,
-                inter,
-                h));
-    timed(
-        ws,
-        Profile.Op.ACTIVATION,
+        ACTIVATION,
         () -> Activations.backward(c.activation(), ws.dFfn, ws.dFfn, l.ffnPre, (long) n * inter));
-    timed(ws, Profile.Op.RESIDUAL_AND_DROPOUT, () -> ws.dTmp.copyFrom(ws.dRes));
-    timed(
-        ws,
-        Profile.Op.LINEAR_BACKWARD,
-        () ->
-            Linear.backward(
-                ws.dTmp,
-                true,
-                g.slice(pre + "ffn.weight"),
-                g.slice(pre + "ffn.bias"),
-                ws.dFfn,
-                l.attnOut,
-                p.slice(pre + "ffn.weight"),
-                n,
-                h,
-                inter));
+    timed(ws, RESIDUAL_AND_DROPOUT, () -> ws.dTmp.copyFrom(ws.dRes));
+    linearBackward(ws, ws.dTmp, true, dw.ffn(), w.ffn(), ws.dFfn, l.attnOut, n, h, inter);
     // attention LayerNorm: dRes = ∂/∂res1, res1 = x + dropout(dense(ctx))
-    timed(
-        ws,
-        Profile.Op.LAYERNORM,
-        () ->
-            LayerNorm.backward(
-                ws.dRes,
-                g.slice(pre + "attention.LayerNorm.weight"),
-                g.slice(pre + "attention.LayerNorm.bias"),
-                ws.dTmp,
-                l.res1,
-                p.slice(pre + "attention.LayerNorm.weight"),
-                l.mean1,
-                l.rstd1,
-                n,
-                h,
-                false));
-    timed(ws, Profile.Op.RESIDUAL_AND_DROPOUT, () -> dIn.copyFrom(ws.dRes));
+    layerNormBackward(
+        ws, ws.dRes, dw.attnNorm(), w.attnNorm(), ws.dTmp, l.res1, l.mean1, l.rstd1, n, h);
+    timed(ws, RESIDUAL_AND_DROPOUT, () -> dIn.copyFrom(ws.dRes));
     if (l.projDropMask != null) {
       timed(
-          ws,
-          Profile.Op.RESIDUAL_AND_DROPOUT,
-          () -> Elementwise.multiplyInPlace(ws.dRes, l.projDropMask, nh));
+          ws, RESIDUAL_AND_DROPOUT, () -> Elementwise.multiplyInPlace(ws.dRes, l.projDropMask, nh));
     }
+    linearBackward(ws, ws.dCtx, false, dw.attnDense(), w.attnDense(), ws.dRes, l.ctx, n, h, h);
     timed(
         ws,
-        Profile.Op.LINEAR_BACKWARD,
-        () ->
-            Linear.backward(
-                ws.dCtx,
-                false,
-                g.slice(pre + "attention.dense.weight"),
-                g.slice(pre + "attention.dense.bias"),
-                ws.dRes,
-                l.ctx,
-                p.slice(pre + "attention.dense.weight"),
-                n,
-                h,
-                h));
-    timed(
-        ws,
-        Profile.Op.ATTENTION_BACKWARD,
+        ATTENTION_BACKWARD,
         () ->
             Attention.backward(
                 ws.dQ,
@@ -787,50 +443,126 @@ public final class AlbertNetwork {
                 ws.seq,
                 heads,
                 h / heads));
-    timed(
-        ws,
-        Profile.Op.LINEAR_BACKWARD,
-        () ->
-            Linear.backward(
-                dIn,
-                true,
-                g.slice(pre + "attention.query.weight"),
-                g.slice(pre + "attention.query.bias"),
-                ws.dQ,
-                x,
-                p.slice(pre + "attention.query.weight"),
-                n,
-                h,
-                h));
-    timed(
-        ws,
-        Profile.Op.LINEAR_BACKWARD,
-        () ->
-            Linear.backward(
-                dIn,
-                true,
-                g.slice(pre + "attention.key.weight"),
-                g.slice(pre + "attention.key.bias"),
-                ws.dK,
-                x,
-                p.slice(pre + "attention.key.weight"),
-                n,
-                h,
-                h));
-    timed(
-        ws,
-        Profile.Op.LINEAR_BACKWARD,
-        () ->
-            Linear.backward(
-                dIn,
-                true,
-                g.slice(pre + "attention.value.weight"),
-                g.slice(pre + "attention.value.bias"),
-                ws.dV,
-                x,
-                p.slice(pre + "attention.value.weight"),
-                n,
-                h,
-                h));
+    // x fed q, k and v: their input gradients add up in dIn (which already holds the residual's)
+    linearBackward(ws, dIn, true, dw.query(), w.query(), ws.dQ, x, n, h, h);
+    linearBackward(ws, dIn, true, dw.key(), w.key(), ws.dK, x, n, h, h);
+    linearBackward(ws, dIn, true, dw.value(), w.value(), ws.dV, x, n, h, h);
+  }
+
+  // ---- kernel calls timed under their kind of operation (the benchmark's breakdown) ----
+
+  /** Runs {@code op}, adding its wall time to the workspace's profile when one is attached. */
+  private static void timed(Workspace ws, Profile.Op kind, Runnable op) {
+    long t0 = System.nanoTime();
+    op.run();
+    record(ws, kind, t0);
+  }
+
+  private static void record(Workspace ws, Profile.Op kind, long t0) {
+    if (ws.profile != null) {
+      ws.profile.record(kind, t0);
+    }
+  }
+
+  /** out[rows, outDim] = in[rows, inDim] Wᵀ + b, timed as a linear forward. */
+  private static void linear(
+      Workspace ws, Slice out, Slice in, Dense d, int rows, int inDim, int outDim) {
+    linear(ws, LINEAR_FORWARD, out, in, inDim, d, rows, inDim, outDim);
+  }
+
+  /** As above with input rows {@code inStride} floats apart, timed as {@code kind}. */
+  private static void linear(
+      Workspace ws,
+      Profile.Op kind,
+      Slice out,
+      Slice in,
+      int inStride,
+      Dense d,
+      int rows,
+      int inDim,
+      int outDim) {
+    long t0 = System.nanoTime();
+    Linear.forward(out, in, inStride, d.weight(), d.bias(), rows, inDim, outDim);
+    record(ws, kind, t0);
+  }
+
+  /** dW, dB += the gradient of {@code d}; dIn = (or += when accumulating) dOut W. */
+  private static void linearBackward(
+      Workspace ws,
+      Slice dIn,
+      boolean accumulate,
+      Dense grad,
+      Dense d,
+      Slice dOut,
+      Slice in,
+      int rows,
+      int inDim,
+      int outDim) {
+    linearBackward(
+        ws, LINEAR_BACKWARD, dIn, accumulate, grad, d, dOut, in, inDim, rows, inDim, outDim);
+  }
+
+  /** As above with input rows {@code inStride} floats apart, timed as {@code kind}. */
+  private static void linearBackward(
+      Workspace ws,
+      Profile.Op kind,
+      Slice dIn,
+      boolean accumulate,
+      Dense grad,
+      Dense d,
+      Slice dOut,
+      Slice in,
+      int inStride,
+      int rows,
+      int inDim,
+      int outDim) {
+    long t0 = System.nanoTime();
+    Linear.backward(
+        dIn,
+        accumulate,
+        grad.weight(),
+        grad.bias(),
+        dOut,
+        in,
+        inStride,
+        d.weight(),
+        rows,
+        inDim,
+        outDim);
+    record(ws, kind, t0);
+  }
+
+  /** out = LayerNorm(in) with {@code norm}'s scale and shift; caches mean and rstd. */
+  private static void layerNorm(
+      Workspace ws,
+      Slice out,
+      Slice mean,
+      Slice rstd,
+      Slice in,
+      Norm norm,
+      int rows,
+      int dim,
+      AlbertConfig c) {
+    long t0 = System.nanoTime();
+    LayerNorm.forward(out, mean, rstd, in, norm.weight(), norm.bias(), rows, dim, c.layerNormEps());
+    record(ws, LAYERNORM, t0);
+  }
+
+  /** dIn = the input gradient; the gradient of {@code norm} adds into {@code grad}. */
+  private static void layerNormBackward(
+      Workspace ws,
+      Slice dIn,
+      Norm grad,
+      Norm norm,
+      Slice dOut,
+      Slice in,
+      Slice mean,
+      Slice rstd,
+      int rows,
+      int dim) {
+    long t0 = System.nanoTime();
+    LayerNorm.backward(
+        dIn, grad.weight(), grad.bias(), dOut, in, norm.weight(), mean, rstd, rows, dim, false);
+    record(ws, LAYERNORM, t0);
   }
 }

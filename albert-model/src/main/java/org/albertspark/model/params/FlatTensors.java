@@ -6,17 +6,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Every tensor of a {@link ParameterLayout} as a named view into one flat buffer: the parameters of
- * a model, their gradients, or an optimizer's moments.
+ * Every tensor of a {@link ParameterLayout} as a named view into one flat buffer, and all of them
+ * as one typed record ({@link #views()}): the parameters of a model, their gradients, or an
+ * optimizer's moments.
  */
 public final class FlatTensors {
 
   private final ParameterLayout layout;
   private final FloatMemory memory;
+  private final ParameterViews views;
 
   private FlatTensors(ParameterLayout layout, FloatMemory memory) {
     this.layout = layout;
     this.memory = memory;
+    this.views = ParameterViews.of(this);
   }
 
   /** All tensors of {@code layout}, zeroed. */
@@ -26,6 +29,11 @@ public final class FlatTensors {
 
   public ParameterLayout layout() {
     return layout;
+  }
+
+  /** Every tensor as a typed view, built once with this buffer. */
+  public ParameterViews views() {
+    return views;
   }
 
   /** The flat buffer backing every tensor. */

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.albertspark.model.config.AlbertConfig;
+import org.albertspark.model.tensor.Slice;
 
 /**
  * The named tensors of an ALBERT model, in HuggingFace state_dict naming, laid out back to back in
@@ -14,12 +15,19 @@ import org.albertspark.model.config.AlbertConfig;
  */
 public final class ParameterLayout {
 
-  /** One tensor: its HF name, shape, and where it lives in the flat buffer. */
-  public record Entry(String name, int[] shape, long offset, long size) {
-    /** ALBERT's optimizers skip weight decay and the trust ratio for these. */
-    public boolean isLayerNormOrBias() {
-      return name.contains("LayerNorm") || name.contains("layer_norm") || name.endsWith("bias");
-    }
+  /** One tensor: its HF name, shape, where it lives in the flat buffer, and what it is. */
+  public record Entry(String name, int[] shape, long offset, long size, Role role) {}
+
+  /** What a tensor is to its layer (HF initializes each kind differently). */
+  public enum Role {
+    /** A dense layer's weight or an embedding table. */
+    WEIGHT,
+    /** A dense layer's bias. */
+    BIAS,
+    /** A LayerNorm's scale γ (HF "weight"). */
+    NORM_WEIGHT,
+    /** A LayerNorm's shift β (HF "bias"). */
+    NORM_BIAS
   }
 
   /** Which heads sit on top of the encoder. */
@@ -32,11 +40,18 @@ public final class ParameterLayout {
 
   public static final String WORD_EMBEDDINGS = "albert.embeddings.word_embeddings.weight";
 
+  /** The MLM decoder's bias (HF also saves it as an alias, {@code predictions.decoder.bias}). */
+  public static final String PREDICTIONS_BIAS = "predictions.bias";
+
+  private final AlbertConfig config;
+  private final Head head;
   private final List<Entry> entries;
   private final Map<String, Entry> byName;
   private final long totalSize;
 
-  private ParameterLayout(List<Entry> entries) {
+  private ParameterLayout(AlbertConfig config, Head head, List<Entry> entries) {
+    this.config = config;
+    this.head = head;
     this.entries = Collections.unmodifiableList(entries);
     Map<String, Entry> map = new LinkedHashMap<>();
     long total = 0;
@@ -48,62 +63,29 @@ public final class ParameterLayout {
     this.totalSize = total;
   }
 
-  /** The layout of every unique (untied) parameter of the model that {@code config} describes. */
+  /**
+   * The layout of every unique (untied) parameter of the model that {@code config} describes, in
+   * the order {@link ParameterViews#declare} declares them.
+   */
   public static ParameterLayout of(AlbertConfig config, Head head) {
-    int v = config.vocabSize(), e = config.embeddingSize(), h = config.hiddenSize();
-    int inter = config.intermediateSize();
     Builder b = new Builder();
-    b.add("albert.embeddings.word_embeddings.weight", v, e);
-    b.add("albert.embeddings.position_embeddings.weight", config.maxPositionEmbeddings(), e);
-    b.add("albert.embeddings.token_type_embeddings.weight", config.typeVocabSize(), e);
-    b.add("albert.embeddings.LayerNorm.weight", e);
-    b.add("albert.embeddings.LayerNorm.bias", e);
-    b.add("albert.encoder.embedding_hidden_mapping_in.weight", h, e);
-    b.add("albert.encoder.embedding_hidden_mapping_in.bias", h);
-    for (int g = 0; g < config.numHiddenGroups(); g++) {
-      for (int i = 0; i < config.innerGroupNum(); i++) {
-        String p = layerPrefix(g, i);
-        b.add(p + "attention.query.weight", h, h);
-        b.add(p + "attention.query.bias", h);
-        b.add(p + "attention.key.weight", h, h);
-        b.add(p + "attention.key.bias", h);
-        b.add(p + "attention.value.weight", h, h);
-        b.add(p + "attention.value.bias", h);
-        b.add(p + "attention.dense.weight", h, h);
-        b.add(p + "attention.dense.bias", h);
-        b.add(p + "attention.LayerNorm.weight", h);
-        b.add(p + "attention.LayerNorm.bias", h);
-        b.add(p + "ffn.weight", inter, h);
-        b.add(p + "ffn.bias", inter);
-        b.add(p + "ffn_output.weight", h, inter);
-        b.add(p + "ffn_output.bias", h);
-        b.add(p + "full_layer_layer_norm.weight", h);
-        b.add(p + "full_layer_layer_norm.bias", h);
-      }
-    }
-    b.add("albert.pooler.weight", h, h);
-    b.add("albert.pooler.bias", h);
-    switch (head) {
-      case PRETRAINING -> {
-        b.add("predictions.dense.weight", e, h);
-        b.add("predictions.dense.bias", e);
-        b.add("predictions.LayerNorm.weight", e);
-        b.add("predictions.LayerNorm.bias", e);
-        b.add("predictions.bias", v);
-        b.add("sop_classifier.classifier.weight", 2, h);
-        b.add("sop_classifier.classifier.bias", 2);
-      }
-      case SEQUENCE_CLASSIFICATION -> {
-        b.add("classifier.weight", config.numLabels(), h);
-        b.add("classifier.bias", config.numLabels());
-      }
-    }
-    return new ParameterLayout(b.entries);
+    ParameterViews.declare(config, head, b);
+    return new ParameterLayout(config, head, b.entries);
   }
 
   /** The name prefix of inner layer {@code inner} of layer group {@code group}. */
   public static String layerPrefix(int group, int inner) {
     return "albert.encoder.albert_layer_groups." + group + ".albert_layers." + inner + ".";
+  }
+
+  /** The config this layout was made for. */
+  public AlbertConfig config() {
+    return config;
+  }
+
+  /** The heads this layout was made for. */
+  public Head head() {
+    return head;
   }
 
   public List<Entry> entries() {
@@ -128,17 +110,20 @@ public final class ParameterLayout {
     return totalSize;
   }
 
-  private static final class Builder {
+  /** Lays each declared tensor out after the previous one; there is no buffer yet to view. */
+  private static final class Builder implements ParameterViews.Source {
     final List<Entry> entries = new ArrayList<>();
     long offset;
 
-    void add(String name, int... shape) {
+    @Override
+    public Slice tensor(String name, Role role, int... shape) {
       long size = 1;
       for (int d : shape) {
         size *= d;
       }
-      entries.add(new Entry(name, shape.clone(), offset, size));
+      entries.add(new Entry(name, shape.clone(), offset, size, role));
       offset += size;
+      return null;
     }
   }
 }

@@ -65,7 +65,10 @@ class OptimizerTest {
     for (ParameterLayout l :
         List.of(layout, ParameterLayout.of(seqcls, ParameterLayout.Head.SEQUENCE_CLASSIFICATION))) {
       for (ParameterLayout.Entry e : l.entries()) {
-        assertEquals(e.isLayerNormOrBias(), ExclusionRule.ALBERT.excludes(e.name()), e.name());
+        assertEquals(
+            e.role() != ParameterLayout.Role.WEIGHT,
+            ExclusionRule.ALBERT.excludes(e.name()),
+            e.name());
       }
     }
   }
@@ -108,7 +111,7 @@ class OptimizerTest {
       opt.step(p, zero, lr);
       for (ParameterLayout.Entry e : layout.entries()) {
         float[] a = p.toArray(e.name()), b = p0.toArray(e.name());
-        boolean decays = kind.equals("torch_adamw") || !e.isLayerNormOrBias();
+        boolean decays = kind.equals("torch_adamw") || e.role() == ParameterLayout.Role.WEIGHT;
         // LAMB: u = wd·p, ratio = ||p|| / ||wd·p|| = 1/wd, so p -= lr·p. AdamW variants: p -=
         // lr·wd·p.
         double factor = !decays ? 1 : kind.equals("lamb") ? 1 - lr : 1 - lr * wd;
