@@ -143,7 +143,9 @@ class ScoreCommandTest {
             in.toString(),
             "--output",
             out.toString(),
-            "--quiet");
+            "--quiet",
+            "--partitions",
+            "3");
     assertEquals(0, r.exit(), r.err());
     List<Row> rows = read(out);
     assertEquals(List.of(1L, 2L, 3L), rows.stream().map(x -> x.getLong(0)).toList());
