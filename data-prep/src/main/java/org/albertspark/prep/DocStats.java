@@ -1,8 +1,10 @@
 package org.albertspark.prep;
 
 import java.io.Serializable;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.albertspark.prep.corpus.Problem;
 
 /**
  * Document-stage counts, merged across partitions (exact: computed by an action, not accumulators).
@@ -13,7 +15,7 @@ public final class DocStats implements Serializable {
 
   public long documentsIn;
   public long documentsUsed;
-  public final TreeMap<String, Long> skipped = new TreeMap<>();
+  public final EnumMap<Problem, Long> skipped = new EnumMap<>(Problem.class);
   public long bytes;
   public long sentencesIn;
   public long sentencesUsed;
@@ -39,11 +41,11 @@ public final class DocStats implements Serializable {
       tokensUsed += d.tokens();
     } else {
       skipped.merge(d.skipReason(), 1L, Long::sum);
-      examples.put(d.id(), d.skipReason() + (d.detail() == null ? "" : ": " + d.detail()));
+      examples.put(d.id(), d.skipReason().key() + (d.detail() == null ? "" : ": " + d.detail()));
       while (examples.size() > EXAMPLES) {
         examples.pollLastEntry();
       }
-      if ("unreadable_file".equals(d.skipReason())) {
+      if (d.skipReason() == Problem.UNREADABLE_FILE) {
         String path = d.id().substring(0, d.id().lastIndexOf('@'));
         unreadableFiles.put(path, d.detail());
         while (unreadableFiles.size() > 1000) {
@@ -57,8 +59,9 @@ public final class DocStats implements Serializable {
   public DocStats merge(DocStats o) {
     documentsIn += o.documentsIn;
     documentsUsed += o.documentsUsed;
-    for (Map.Entry<String, Long> e : o.skipped.entrySet())
+    for (Map.Entry<Problem, Long> e : o.skipped.entrySet()) {
       skipped.merge(e.getKey(), e.getValue(), Long::sum);
+    }
     bytes += o.bytes;
     sentencesIn += o.sentencesIn;
     sentencesUsed += o.sentencesUsed;
@@ -73,6 +76,13 @@ public final class DocStats implements Serializable {
       unreadableFiles.pollLastEntry();
     }
     return this;
+  }
+
+  /** Skipped documents per reason, by {@link Problem#key()} in alphabetical order. */
+  public TreeMap<String, Long> skippedByKey() {
+    TreeMap<String, Long> m = new TreeMap<>();
+    skipped.forEach((p, n) -> m.put(p.key(), n));
+    return m;
   }
 
   public long skippedTotal() {

@@ -48,8 +48,8 @@ public final class PretrainingShards {
   /** Opens {@code dir} written by prep; clear errors when it is not one. */
   public static PretrainingShards open(SparkSession spark, String dir) {
     JsonNode m = readManifest(dir, spark.sparkContext().hadoopConfiguration());
-    Dataset<Row> df = spark.read().parquet(new Path(dir, PrepJob.SHARDS_DIR).toString());
-    for (StructField f : PrepJob.SCHEMA.fields()) {
+    Dataset<Row> df = spark.read().parquet(new Path(dir, ShardFormat.SHARDS_DIR).toString());
+    for (StructField f : ShardFormat.SCHEMA.fields()) {
       if (!List.of(df.schema().fieldNames()).contains(f.name())) {
         throw new IllegalArgumentException(
             dir + ": shards lack column " + f.name() + "; not written by albert prep?");
@@ -59,16 +59,16 @@ public final class PretrainingShards {
   }
 
   public static JsonNode readManifest(String dir, Configuration conf) {
-    Path p = new Path(dir, PrepJob.MANIFEST);
+    Path p = new Path(dir, ShardFormat.MANIFEST);
     try (InputStream in = p.getFileSystem(conf).open(p)) {
       JsonNode m = new ObjectMapper().readTree(in);
-      if (!PrepJob.FORMAT.equals(m.path("format").asText())) {
+      if (!ShardFormat.FORMAT.equals(m.path("format").asText())) {
         throw new IllegalArgumentException(
             p
                 + " is not an albert prep manifest (format "
                 + m.path("format").asText("missing")
                 + ", expected "
-                + PrepJob.FORMAT
+                + ShardFormat.FORMAT
                 + ")");
       }
       return m;
@@ -76,7 +76,7 @@ public final class PretrainingShards {
       throw new IllegalArgumentException(
           dir
               + " has no "
-              + PrepJob.MANIFEST
+              + ShardFormat.MANIFEST
               + ": not an albert prep output (or prep did not finish)");
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + p + ": " + e.getMessage(), e);

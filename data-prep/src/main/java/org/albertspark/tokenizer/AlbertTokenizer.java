@@ -170,19 +170,43 @@ public final class AlbertTokenizer {
     return true;
   }
 
-  /** NFKD, then drop every character whose canonical combining class is not 0. */
+  /**
+   * Code points per call of the JDK's NFKD in {@link #stripAccents}: its canonical reordering is an
+   * insertion sort, quadratic in the length of a run of combining marks, so no call sees more.
+   */
+  static final int NFKD_CHUNK = 128;
+
+  /**
+   * NFKD, then drop every character whose canonical combining class is not 0, in time linear in the
+   * length of {@code s} for any input.
+   *
+   * <p>NFKD decomposes each code point on its own and then only reorders marks (class ≠ 0) among
+   * themselves, never across a class-0 character. Dropping the marks afterwards removes everything
+   * the reordering moved, so the result is the same however the text is cut at code point
+   * boundaries: it is normalized in pieces of at most {@link #NFKD_CHUNK} code points, which bounds
+   * the reordering work per piece.
+   */
   static String stripAccents(String s) {
     if (isAscii(s)) {
       return s;
     }
-    String d = java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFKD);
-    StringBuilder sb = new StringBuilder(d.length());
-    for (int i = 0; i < d.length(); ) {
-      int cp = d.codePointAt(i);
-      if (!Combining.isCombining(cp)) {
-        sb.appendCodePoint(cp);
+    StringBuilder sb = new StringBuilder(s.length());
+    int n = s.length();
+    for (int from = 0; from < n; ) {
+      int to = Math.min(n, from + NFKD_CHUNK);
+      if (to < n && Character.isHighSurrogate(s.charAt(to - 1))) {
+        to--; // keep a surrogate pair in one piece (a lone one is passed through either way)
       }
-      i += Character.charCount(cp);
+      String d =
+          java.text.Normalizer.normalize(s.subSequence(from, to), java.text.Normalizer.Form.NFKD);
+      for (int i = 0; i < d.length(); ) {
+        int cp = d.codePointAt(i);
+        if (!Combining.isCombining(cp)) {
+          sb.appendCodePoint(cp);
+        }
+        i += Character.charCount(cp);
+      }
+      from = to;
     }
     return sb.toString();
   }
@@ -308,8 +332,13 @@ public final class AlbertTokenizer {
     return encodeIds(a, b, maxLength, padToMaxLength);
   }
 
-  /** {@link #encode} from already tokenized ids. */
+  /**
+   * {@link #encode} from already tokenized ids. IllegalStateException (as {@link #clsId()}) when
+   * the vocabulary lacks {@code [CLS]}, {@code [SEP]}, or {@code <pad>} where padding is needed.
+   */
   public EncodedInput encodeIds(int[] a, int[] b, int maxLength, boolean padToMaxLength) {
+    int cls = clsId();
+    int sep = sepId();
     int special = b == null ? 2 : 3;
     int la = a.length;
     int lb = b == null ? 0 : b.length;
@@ -343,19 +372,21 @@ public final class AlbertTokenizer {
     int[] types = new int[total];
     int[] mask = new int[total];
     int p = 0;
-    ids[p++] = clsId;
+    ids[p++] = cls;
     System.arraycopy(a, 0, ids, p, la);
     p += la;
-    ids[p++] = sepId;
+    ids[p++] = sep;
     if (b != null) {
       int from = p;
       System.arraycopy(b, 0, ids, p, lb);
       p += lb;
-      ids[p++] = sepId;
+      ids[p++] = sep;
       java.util.Arrays.fill(types, from, p, 1);
     }
     java.util.Arrays.fill(mask, 0, p, 1);
-    java.util.Arrays.fill(ids, p, total, padId);
+    if (total > p) {
+      java.util.Arrays.fill(ids, p, total, padId());
+    }
     return new EncodedInput(ids, types, mask);
   }
 }

@@ -1,14 +1,12 @@
 package org.albertspark.tokenizer;
 
-import java.util.ArrayDeque;
-import java.util.BitSet;
-
 /**
  * SentencePiece's precompiled charsmap: {@code uint32 LE trie size}, a Darts-clone double-array
  * trie over UTF-8 byte keys (little-endian 32-bit units) and a blob of NUL-terminated replacement
  * strings the trie values point into. Lookups follow Darts-clone's commonPrefixSearch exactly
  * (including its behaviour on unusual bytes such as NUL), with bounds checks; the whole reachable
- * trie is validated when loaded, so a corrupt blob fails at load time.
+ * trie is validated when loaded, so a corrupt blob fails at load time, and bounded (no cycle, keys
+ * and replacements of bounded length), so normalizing costs time and memory linear in the text.
  */
 final class PrecompiledCharsMap {
   private final int[] units;
@@ -76,38 +74,75 @@ final class PrecompiledCharsMap {
     return (u >>> 10) << ((u & (1 << 9)) >>> 6);
   }
 
-  /** Walks every reachable node once; checks all indices and replacement strings. */
+  /**
+   * Longest key the trie may hold. A lookup walks at most this many bytes, so normalizing costs
+   * time linear in the text; SentencePiece's own rules need a few dozen.
+   */
+  static final int MAX_KEY_BYTES = 1024;
+
+  /**
+   * Longest replacement string: bounds how much one matched byte may grow the text (SentencePiece's
+   * longest, U+FDFA, is 33 bytes).
+   */
+  static final int MAX_REPLACEMENT_BYTES = 1024;
+
+  /**
+   * Walks every reachable node once (depth first; Darts-clone shares common suffixes, so the trie
+   * is a DAG): checks all indices and replacement strings, and that no walk leads back to a node on
+   * its own path (a cycle would let a lookup run over the whole text from every position) or gets
+   * longer than {@link #MAX_KEY_BYTES}.
+   */
   private void validate() {
-    BitSet seen = new BitSet(units.length);
-    ArrayDeque<Integer> stack = new ArrayDeque<>();
-    int root = offset(units[0]); // node_pos after leaving the root
-    stack.push(root);
-    seen.set(0);
-    while (!stack.isEmpty()) {
-      int base = stack.pop();
-      for (int c = 0; c < 256; c++) {
-        int child = base ^ c;
-        if (child < 0 || child >= units.length) {
-          continue; // lookups treat this as a mismatch
+    int n = units.length;
+    byte[] state = new byte[n]; // 0 unvisited, 1 on the current path, 2 finished
+    int[] height = new int[n]; // finished node: the longest walk below it, in bytes
+    int[] path = new int[MAX_KEY_BYTES + 1]; // path[d]: the node reached after d bytes
+    int[] nextLabel = new int[MAX_KEY_BYTES + 1];
+    int top = 0;
+    state[0] = 1; // the root
+    while (top >= 0) {
+      int node = path[top];
+      int c = nextLabel[top];
+      if (c > 0xFF) {
+        state[node] = 2;
+        top--;
+        if (top >= 0) {
+          height[path[top]] = Math.max(height[path[top]], height[node] + 1);
         }
-        int u = units[child];
-        if (label(u) != c) {
-          continue;
-        }
-        int next = child ^ offset(u);
-        if (hasLeaf(u)) {
-          if (next < 0 || next >= units.length) {
-            throw broken("leaf index " + next + " out of range");
-          }
-          int v = value(units[next]);
-          checkString(v);
-        }
-        if (!seen.get(child)) {
-          seen.set(child);
-          stack.push(next);
-        }
+        continue;
       }
+      nextLabel[top] = c + 1;
+      int child = (node ^ offset(units[node])) ^ c;
+      if (child < 0 || child >= n || label(units[child]) != c) {
+        continue; // lookups treat this as a mismatch
+      }
+      if (state[child] == 1) {
+        throw broken("the trie leads from node " + node + " back to node " + child + " (a cycle)");
+      }
+      if (state[child] == 2) {
+        if (top + 1 + height[child] > MAX_KEY_BYTES) {
+          throw broken("a key is longer than " + MAX_KEY_BYTES + " bytes");
+        }
+        height[node] = Math.max(height[node], height[child] + 1);
+        continue;
+      }
+      if (top + 1 > MAX_KEY_BYTES) {
+        throw broken("a key is longer than " + MAX_KEY_BYTES + " bytes");
+      }
+      int u = units[child];
+      if (hasLeaf(u)) {
+        int leaf = child ^ offset(u);
+        if (leaf < 0 || leaf >= n) {
+          throw broken("leaf index " + leaf + " out of range");
+        }
+        checkString(value(units[leaf]));
+      }
+      state[child] = 1;
+      top++;
+      path[top] = child;
+      nextLabel[top] = 0;
     }
+    int root = offset(units[0]);
     for (int c = 0; c < 256; c++) {
       int child = root ^ c;
       firstByteMayMatch[c] = child >= 0 && child < units.length && label(units[child]) == c;
@@ -119,8 +154,12 @@ final class PrecompiledCharsMap {
       throw broken("replacement offset " + v + " out of range");
     }
     int e = v;
-    while (e < strings.length && strings[e] != 0) {
+    while (e < strings.length && strings[e] != 0 && e - v <= MAX_REPLACEMENT_BYTES) {
       e++;
+    }
+    if (e - v > MAX_REPLACEMENT_BYTES) {
+      throw broken(
+          "replacement string at " + v + " is longer than " + MAX_REPLACEMENT_BYTES + " bytes");
     }
     if (e == strings.length) {
       throw broken("replacement string at " + v + " is not NUL-terminated");

@@ -282,7 +282,7 @@ public final class UnigramTrainer {
       }
     }
     final int depth = o.maxPieceLength + 1;
-    runWithBigStack(() -> multikey(sa, 0, sa.length, 0, depth));
+    SuffixSort.sort(text, sa, depth);
 
     // lcp[k] = common prefix of sa[k-1], sa[k] (capped at depth, separators excluded).
     int[] lcp = new int[m + 1];
@@ -439,101 +439,6 @@ public final class UnigramTrainer {
     int[] sorted(int[] sa, int[] text) {
       compact();
       return IndexSort.identity(n);
-    }
-  }
-
-  /** Three-way radix quicksort of suffixes by their first {@code depth} code points. */
-  private void multikey(int[] a, int lo, int hi, int d, int depth) {
-    while (hi - lo > 1 && d < depth) {
-      if (hi - lo < 12) {
-        insertion(a, lo, hi, d, depth);
-        return;
-      }
-      int mid = (lo + hi) >>> 1;
-      int pa = text[a[lo] + d], pb = text[a[mid] + d], pc = text[a[hi - 1] + d];
-      int pivot = Math.max(Math.min(pa, pb), Math.min(Math.max(pa, pb), pc));
-      int lt = lo, gt = hi - 1, i = lo;
-      while (i <= gt) {
-        int c = text[a[i] + d];
-        if (c < pivot) {
-          swap(a, lt++, i++);
-        } else if (c > pivot) {
-          swap(a, i, gt--);
-        } else {
-          i++;
-        }
-      }
-      multikey(a, lo, lt, d, depth);
-      multikey(a, gt + 1, hi, d, depth);
-      if (pivot == 0) {
-        return; // all equal up to a separator
-      }
-      lo = lt;
-      hi = gt + 1;
-      d++;
-    }
-  }
-
-  private void insertion(int[] a, int lo, int hi, int d, int depth) {
-    for (int i = lo + 1; i < hi; i++) {
-      int v = a[i];
-      int j = i - 1;
-      while (j >= lo && cmp(a[j], v, d, depth) > 0) {
-        a[j + 1] = a[j];
-        j--;
-      }
-      a[j + 1] = v;
-    }
-  }
-
-  private int cmp(int x, int y, int d, int depth) {
-    for (; d < depth; d++) {
-      int a = text[x + d], b = text[y + d];
-      if (a != b) {
-        return Integer.compare(a, b);
-      }
-      if (a == 0) {
-        return 0;
-      }
-    }
-    return 0;
-  }
-
-  private static void swap(int[] a, int i, int j) {
-    int t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
-
-  private static void runWithBigStack(Runnable r) {
-    Throwable[] err = new Throwable[1];
-    Thread t =
-        new Thread(
-            null,
-            () -> {
-              try {
-                r.run();
-              } catch (Throwable e) {
-                err[0] = e;
-              }
-            },
-            "suffix-sort",
-            1L << 29);
-    t.start();
-    try {
-      t.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-    if (err[0] instanceof RuntimeException re) {
-      throw re;
-    }
-    if (err[0] instanceof Error er) {
-      throw er;
-    }
-    if (err[0] != null) {
-      throw new IllegalStateException(err[0]);
     }
   }
 

@@ -104,7 +104,6 @@ class PrepJobTest {
         cfg,
         input,
         new FakeTokenizerSource(),
-        FakeVocab.info(),
         Map.of("sha256", "fake"),
         System.err::println);
   }
@@ -114,6 +113,17 @@ class PrepJobTest {
     for (Row r : spark.read().parquet(dir + "/shards").collectAsList()) out.add(r.toString());
     Collections.sort(out);
     return out;
+  }
+
+  @Test
+  void manifestCarriesTheRunsProvenance() throws IOException {
+    PrepJob.Result r = runFake(config(corpus, tmp.resolve("prov"), 1, 0, false, 1));
+    org.albertspark.provenance.Provenance p =
+        org.albertspark.provenance.Provenance.fromJson(r.manifest().path("provenance").toString());
+    assertEquals("albert prep", p.tool());
+    assertEquals(64, p.flags().get("max_seq_length"));
+    assertEquals(corpus.toUri().toString().replace("file:///", "file:/"), p.inputs().get(0).path());
+    assertEquals("fake", p.inputs().get(1).sha256(), "the vocabulary's hash");
   }
 
   @Test

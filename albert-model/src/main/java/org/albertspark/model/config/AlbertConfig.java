@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +29,33 @@ public final class AlbertConfig {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * Upper bounds of the size keys: far above any published ALBERT (xxlarge: hidden 4096, 16384
+   * intermediate, 12 layers), low enough that no config makes a loader build or allocate without
+   * bound. The parameter count as a whole is bounded by {@code ParameterLayout}.
+   */
+  private static final Map<String, Integer> MAX_SIZES =
+      Map.of(
+          "vocab_size", 1 << 24,
+          "embedding_size", 1 << 16,
+          "hidden_size", 1 << 16,
+          "num_hidden_layers", 1 << 10,
+          "num_hidden_groups", 1 << 10,
+          "num_attention_heads", 1 << 16,
+          "intermediate_size", 1 << 18,
+          "inner_group_num", 1 << 10,
+          "max_position_embeddings", 1 << 20,
+          "type_vocab_size", 1 << 16);
+
+  /** Distinct layers (num_hidden_groups × inner_group_num), each with its own weights. */
+  public static final int MAX_DISTINCT_LAYERS = 1 << 10;
+
+  /** Classes of a classification head. */
+  public static final int MAX_LABELS = 1 << 16;
+
+  /** A config.json is a few hundred bytes; a label map of {@link #MAX_LABELS} fits in this. */
+  public static final long MAX_FILE_BYTES = 16L << 20;
 
   private final ObjectNode json;
 
@@ -50,12 +81,42 @@ public final class AlbertConfig {
     return new AlbertConfig(withDefaults);
   }
 
+  /**
+   * Reads {@code file}; IllegalArgumentException naming the file and the bad key, or saying the
+   * file is too large or not UTF-8.
+   */
   public static AlbertConfig read(Path file) throws IOException {
     try {
-      return fromJson(Files.readString(file, StandardCharsets.UTF_8));
+      return fromJson(readUtf8(file));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static String readUtf8(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size > MAX_FILE_BYTES) {
+      throw new IllegalArgumentException(
+          "config.json is " + size + " bytes, more than the " + MAX_FILE_BYTES + " allowed");
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult r =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(in, out, true);
+    if (r.isError()) {
+      throw new IllegalArgumentException(
+          "config.json is not UTF-8 text (invalid byte 0x"
+              + Integer.toHexString(bytes[in.position()] & 0xFF)
+              + " at offset "
+              + in.position()
+              + "); save it as UTF-8 JSON");
+    }
+    return out.flip().toString();
   }
 
   public void write(Path file) throws IOException {
@@ -114,16 +175,10 @@ public final class AlbertConfig {
   }
 
   private void validate() {
-    positive("vocab_size");
-    positive("embedding_size");
-    positive("hidden_size");
-    positive("num_hidden_layers");
-    positive("num_hidden_groups");
-    positive("num_attention_heads");
-    positive("intermediate_size");
-    positive("inner_group_num");
-    positive("max_position_embeddings");
-    positive("type_vocab_size");
+    finiteNumbers(json, "");
+    for (String key : MAX_SIZES.keySet().stream().sorted().toList()) {
+      positive(key, MAX_SIZES.get(key));
+    }
     if (hiddenSize() % numAttentionHeads() != 0) {
       throw new IllegalArgumentException(
           "hidden_size "
@@ -138,12 +193,26 @@ public final class AlbertConfig {
               + " exceeds num_hidden_layers "
               + numHiddenLayers());
     }
+    if ((long) numHiddenGroups() * innerGroupNum() > MAX_DISTINCT_LAYERS) {
+      throw new IllegalArgumentException(
+          "num_hidden_groups "
+              + numHiddenGroups()
+              + " × inner_group_num "
+              + innerGroupNum()
+              + " distinct layers exceed the "
+              + MAX_DISTINCT_LAYERS
+              + " allowed");
+    }
     Activation.parse(hiddenAct());
     if (!"absolute".equals(json.path("position_embedding_type").asText("absolute"))) {
       throw new IllegalArgumentException(
           "position_embedding_type '"
               + json.get("position_embedding_type").asText()
               + "' is not supported (only 'absolute')");
+    }
+    JsonNode padNode = json.get("pad_token_id");
+    if (padNode != null && !padNode.isNull() && !isInt(padNode)) {
+      throw new IllegalArgumentException("pad_token_id must be an integer, got " + padNode);
     }
     int pad = padTokenId();
     if (pad < 0 || pad >= vocabSize()) {
@@ -153,18 +222,60 @@ public final class AlbertConfig {
     probability("hidden_dropout_prob");
     probability("attention_probs_dropout_prob");
     probability("classifier_dropout_prob");
-    if (!(layerNormEps() > 0)) {
-      throw new IllegalArgumentException("layer_norm_eps must be > 0, got " + layerNormEps());
+    if (!json.path("layer_norm_eps").isNumber() || !(layerNormEps() > 0)) {
+      throw new IllegalArgumentException(
+          "layer_norm_eps must be a number > 0, got " + json.get("layer_norm_eps"));
     }
-    if (numLabels() < 1) {
-      throw new IllegalArgumentException("num_labels must be >= 1, got " + numLabels());
+    if (!json.path("initializer_range").isNumber() || !(initializerRange() >= 0)) {
+      throw new IllegalArgumentException(
+          "initializer_range must be a number >= 0, got " + json.get("initializer_range"));
+    }
+    JsonNode id2label = json.get("id2label");
+    if (id2label != null && id2label.size() > MAX_LABELS) {
+      throw new IllegalArgumentException(
+          "id2label has " + id2label.size() + " labels, more than the " + MAX_LABELS + " allowed");
+    }
+    JsonNode labels = json.get("num_labels");
+    if (labels != null && !labels.isNull()) {
+      positive("num_labels", MAX_LABELS);
     }
   }
 
-  private void positive(String key) {
+  private static boolean isInt(JsonNode n) {
+    return n.isIntegralNumber() && n.canConvertToInt();
+  }
+
+  /** A positive integer up to {@code max}: each size key, named in the error. */
+  private void positive(String key, int max) {
     JsonNode n = json.get(key);
-    if (n == null || !n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() <= 0) {
+    if (n == null || !isInt(n) || n.asInt() <= 0) {
       throw new IllegalArgumentException(key + " must be a positive integer, got " + n);
+    }
+    if (n.asInt() > max) {
+      throw new IllegalArgumentException(
+          key + " " + n.asInt() + " is absurd (at most " + max + " is allowed)");
+    }
+  }
+
+  /**
+   * Every number in the config is finite: JSON has no infinity, but a literal beyond the double
+   * range (1e309) is read as one, and would be written back as the string "Infinity".
+   */
+  private static void finiteNumbers(JsonNode node, String path) {
+    if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+      throw new IllegalArgumentException(
+          path + " must be a finite number, got a literal beyond the range of a double");
+    }
+    if (node.isObject()) {
+      node.fields()
+          .forEachRemaining(
+              e ->
+                  finiteNumbers(
+                      e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey()));
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        finiteNumbers(node.get(i), path + "[" + i + "]");
+      }
     }
   }
 

@@ -84,6 +84,12 @@ public final class ModelDirectory {
           configFile.toString(), null, "no " + CONFIG + ": not a HuggingFace model directory");
     }
     AlbertConfig config = AlbertConfig.read(configFile);
+    Head chosen = head == null ? AlbertModel.headOf(config) : head;
+    try {
+      ParameterLayout.of(config, chosen); // a model too large for one buffer: said before any I/O
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(configFile + ": " + e.getMessage(), e);
+    }
     Path weights = dir.resolve(WEIGHTS);
     if (!Files.isRegularFile(weights)) {
       String hint = "";
@@ -97,7 +103,7 @@ public final class ModelDirectory {
       throw new NoSuchFileException(weights.toString(), null, "no " + WEIGHTS + hint);
     }
     try (SafeTensorsFile file = SafeTensorsFile.open(weights)) {
-      return load(file, config, head == null ? AlbertModel.headOf(config) : head);
+      return load(file, config, chosen);
     }
   }
 
@@ -156,7 +162,9 @@ public final class ModelDirectory {
     List<String> newHeadTensors = wholeHeadsAbsent(layout, missing);
     missing.removeAll(newHeadTensors);
     List<String> otherHeads =
-        unexpected.stream().filter(n -> isHeadTensor(bare ? withPrefix(n) : n)).toList();
+        unexpected.stream()
+            .filter(n -> isOtherHeadTensor(layout, bare ? withPrefix(n) : n))
+            .toList();
     unexpected.removeAll(otherHeads);
     if (!missing.isEmpty() || !unexpected.isEmpty() || !problems.isEmpty()) {
       throw new ModelLoadException(describe(file, config, head), missing, unexpected, problems);
@@ -201,17 +209,27 @@ public final class ModelDirectory {
     return new AlbertModel(config, head, params);
   }
 
-  /** Tensors on top of the encoder: the MLM, SOP and classification heads. */
-  private static boolean isHeadTensor(String name) {
-    return name.startsWith("predictions.")
-        || name.startsWith("sop_classifier.")
-        || name.startsWith("classifier.");
+  /** Name prefixes of the tensors on top of the encoder: the MLM, SOP and classification heads. */
+  private static final List<String> HEAD_PREFIXES =
+      List.of("predictions.", "sop_classifier.", "classifier.");
+
+  /**
+   * A tensor of a head that {@code layout} lacks (ignored with a warning); one under a head the
+   * layout has but without a place in it is unexpected.
+   */
+  private static boolean isOtherHeadTensor(ParameterLayout layout, String name) {
+    for (String prefix : HEAD_PREFIXES) {
+      if (name.startsWith(prefix)) {
+        return layout.entries().stream().noneMatch(e -> e.name().startsWith(prefix));
+      }
+    }
+    return false;
   }
 
   /** The missing tensors that make up whole heads (every tensor of that head missing). */
   private static List<String> wholeHeadsAbsent(ParameterLayout layout, List<String> missing) {
     List<String> out = new ArrayList<>();
-    for (String prefix : List.of("predictions.", "sop_classifier.", "classifier.")) {
+    for (String prefix : HEAD_PREFIXES) {
       List<String> all =
           layout.entries().stream()
               .map(ParameterLayout.Entry::name)
@@ -246,12 +264,7 @@ public final class ModelDirectory {
   }
 
   private static String withPrefix(String fileName) {
-    if (fileName.startsWith("predictions.")
-        || fileName.startsWith("sop_classifier.")
-        || fileName.startsWith("classifier.")) {
-      return fileName;
-    }
-    return "albert." + fileName;
+    return HEAD_PREFIXES.stream().anyMatch(fileName::startsWith) ? fileName : "albert." + fileName;
   }
 
   private static void checkTensor(TensorInfo t, int[] expected, List<String> problems) {

@@ -561,7 +561,7 @@ public final class SafeTensorsFile implements Closeable {
   }
 
   private void streamFloats(TensorInfo t, FloatSink sink) throws IOException {
-    float[] vals = new float[chunkBytes(t.dtype().size()) / t.dtype().size()];
+    float[] vals = new float[chunkBytes(t) / t.dtype().size()];
     readChunks(
         t,
         (from, buf, count) -> {
@@ -600,7 +600,7 @@ public final class SafeTensorsFile implements Closeable {
    */
   private void readChunks(TensorInfo t, ChunkSink sink) throws IOException {
     int size = t.dtype().size();
-    ByteBuffer buf = ByteBuffer.allocate(chunkBytes(size)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf = ByteBuffer.allocate(chunkBytes(t)).order(ByteOrder.LITTLE_ENDIAN);
     long filePos = dataStart + t.begin();
     long remaining = t.byteLength();
     long element = 0;
@@ -617,8 +617,14 @@ public final class SafeTensorsFile implements Closeable {
     }
   }
 
-  private static int chunkBytes(int elementSize) {
-    return CHUNK_BYTES - CHUNK_BYTES % elementSize;
+  /**
+   * The chunk size for {@code t}: whole elements, at most {@link #CHUNK_BYTES}, and no more than
+   * the tensor holds (a file of small tensors must not cost a megabyte per read).
+   */
+  private static int chunkBytes(TensorInfo t) {
+    int size = t.dtype().size();
+    long bytes = Math.max(size, Math.min(CHUNK_BYTES, t.byteLength()));
+    return (int) (bytes - bytes % size);
   }
 
   private void requireFloat(TensorInfo t) {

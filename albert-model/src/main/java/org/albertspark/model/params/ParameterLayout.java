@@ -1,11 +1,14 @@
 package org.albertspark.model.params;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.albertspark.model.config.AlbertConfig;
+import org.albertspark.model.tensor.FloatMemory;
 import org.albertspark.model.tensor.Slice;
 
 /**
@@ -70,7 +73,38 @@ public final class ParameterLayout {
   public static ParameterLayout of(AlbertConfig config, Head head) {
     Builder b = new Builder();
     ParameterViews.declare(config, head, b);
+    checkFitsOneBuffer(config, head, b);
     return new ParameterLayout(config, head, b.entries);
+  }
+
+  /**
+   * The model must fit one flat buffer ({@link FloatMemory#MAX_FLOATS}); said before anything is
+   * allocated, naming the config sizes that make it large.
+   */
+  private static void checkFitsOneBuffer(AlbertConfig config, Head head, Builder b) {
+    if (b.offset <= FloatMemory.MAX_FLOATS) {
+      return;
+    }
+    Entry largest = b.entries.stream().max(Comparator.comparingLong(Entry::size)).orElseThrow();
+    throw new IllegalArgumentException(
+        String.format(
+            "the config describes %,d parameters for %s, more than one flat buffer holds (%,d); the"
+                + " largest tensor is %s %s (vocab_size %d, embedding_size %d, hidden_size %d,"
+                + " intermediate_size %d, max_position_embeddings %d, num_hidden_groups %d ×"
+                + " inner_group_num %d, num_labels %d)",
+            b.offset,
+            head,
+            FloatMemory.MAX_FLOATS,
+            largest.name(),
+            Arrays.toString(largest.shape()),
+            config.vocabSize(),
+            config.embeddingSize(),
+            config.hiddenSize(),
+            config.intermediateSize(),
+            config.maxPositionEmbeddings(),
+            config.numHiddenGroups(),
+            config.innerGroupNum(),
+            config.numLabels()));
   }
 
   /** The name prefix of inner layer {@code inner} of layer group {@code group}. */

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,7 +28,7 @@ import org.apache.spark.sql.SparkSession;
  * CorpusReader reader = new CorpusReader(spark, CorpusOptions.of(CorpusFormat.JSONL));
  * CorpusReader.Input input = reader.resolve(List.of("s3a://bucket/corpus/*.jsonl.gz"));  // fails fast
  * JavaRDD<CorpusDocument> docs = reader.read(input, 64);
- * CorpusStats stats = CorpusStats.of(docs);   // or count problems your own way
+ * long unusable = docs.filter(d -> !d.isOk()).count();   // each carries its Problem and detail
  * }</pre>
  *
  * <p>Inputs are files, directories (read recursively, skipping names starting with '_' or '.') and
@@ -281,12 +280,5 @@ public final class CorpusReader implements Serializable {
               }
               return r;
             });
-  }
-
-  /** Per-problem counts in a stable order (for logs and manifests). */
-  public static Map<String, Long> emptyProblemCounts() {
-    Map<String, Long> m = new LinkedHashMap<>();
-    for (Problem p : Problem.values()) m.put(p.key(), 0L);
-    return m;
   }
 }

@@ -2,7 +2,6 @@ package org.albertspark.prep.corpus;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -19,6 +18,7 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
 /**
@@ -135,10 +135,10 @@ final class ParquetSplitReader implements Iterator<CorpusDocument>, Closeable {
     if (g.getFieldRepetitionCount(0) == 0) {
       return CorpusDocument.problem(source, idx, Problem.EMPTY, "null", 0);
     }
-    String text = g.getBinary(0, 0).toStringUsingUTF8();
+    Binary value = g.getBinary(0, 0);
     long maxBytes = options.maxDocumentBytes();
-    long bytes = text.length(); // chars; UTF-8 size is computed only when needed
-    if (bytes * 3 > maxBytes && text.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+    long bytes = value.length(); // the stored UTF-8 bytes of the value
+    if (bytes > maxBytes) {
       return CorpusDocument.problem(
           source,
           idx,
@@ -146,7 +146,7 @@ final class ParquetSplitReader implements Iterator<CorpusDocument>, Closeable {
           "value longer than --max-document-bytes " + maxBytes,
           bytes);
     }
-    List<String> sentences = SentenceSplitter.split(text);
+    List<String> sentences = SentenceSplitter.split(value.toStringUsingUTF8());
     if (sentences.isEmpty()) {
       return CorpusDocument.problem(source, idx, Problem.EMPTY, null, bytes);
     }

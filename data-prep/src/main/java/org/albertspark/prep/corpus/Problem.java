@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * Why a document (or an unreadable file) could not be used; each is counted, never dropped
- * silently.
+ * silently. The one list of skip reasons: the corpus reader finds the first seven, prep's
+ * tokenization the last two; manifests count them under {@link #key()}.
  */
 public enum Problem {
   /** No text (blank line in lines/jsonl/tsv, null or blank value). */
@@ -22,7 +23,11 @@ public enum Problem {
   /** A jsonl line that is not a JSON object. */
   INVALID_JSON,
   /** The text field/column is missing or not a string. */
-  MISSING_FIELD;
+  MISSING_FIELD,
+  /** Prep: the text tokenizes to nothing. */
+  NO_TOKENS,
+  /** Prep: one sentence only; a sentence-order pair needs two. */
+  ONE_SENTENCE;
 
   /** The name used in manifests: lower case. */
   public String key() {

@@ -1,13 +1,35 @@
 package org.albertspark.jobs.cli;
 
+import java.io.FileNotFoundException;
+import java.nio.file.NoSuchFileException;
+import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.ScopeType;
 
-/** The {@code albert} command line: one entry point, one subcommand per job or tool. */
+/**
+ * The {@code albert} command line: one entry point, one subcommand per job or tool.
+ *
+ * <p>Every command follows one exit-code rule ({@link #EXIT_CODES}, shown in every {@code --help}
+ * through the inherited {@code exitCodeList}, {@link #EXIT_OK}, {@link #EXIT_FAILURE}, {@link
+ * #EXIT_USAGE}): 0 success; 2 usage or bad input found before any work (picocli's parse errors, a
+ * {@link CommandLine.ParameterException} or {@link UsageException} thrown by a command, {@link
+ * IllegalArgumentException} from a library's input checks, a missing file); 1 failure while running
+ * (anything else).
+ */
 @Command(
     name = "albert",
+    scope = ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:failure while running (I/O error, failed Spark job, ...)",
+      "2:usage or bad input, found before any work: a bad flag, a missing or invalid input, an "
+          + "existing output without --overwrite"
+    },
     description =
         "ALBERT on Apache Spark: prepare corpora, train vocabularies, create, run and benchmark models.",
     subcommands = {
@@ -21,6 +43,11 @@ import picocli.CommandLine.Command;
       ScoreCommand.class,
     })
 public final class AlbertCli implements Runnable {
+
+  /** Exit codes of every command (picocli's; the rule is in the class comment). */
+  public static final int EXIT_OK = ExitCode.OK,
+      EXIT_FAILURE = ExitCode.SOFTWARE,
+      EXIT_USAGE = ExitCode.USAGE;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -41,25 +68,33 @@ public final class AlbertCli implements Runnable {
   }
 
   /**
-   * A failed command prints one line naming what went wrong (exit 1); the stack trace only with
-   * ALBERT_DEBUG set, since users act on the message, not on the trace.
+   * A failed command prints one line naming what went wrong, exit 2 for bad input and 1 otherwise;
+   * the stack trace only with ALBERT_DEBUG set, since users act on the message, not on the trace.
    */
   private static int reportFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     Throwable cause = e;
     while (cause.getCause() != null
-        && (cause.getMessage() == null
-            || cause instanceof java.util.concurrent.ExecutionException)) {
+        && (cause.getMessage() == null || cause instanceof ExecutionException)) {
       cause = cause.getCause();
     }
     String what =
         cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    if (cause instanceof java.nio.file.NoSuchFileException n && n.getReason() == null) {
+    if (cause instanceof NoSuchFileException n && n.getReason() == null) {
       what = "no such file: " + what;
     }
     cmd.getErr().println("albert " + cmd.getCommandName() + ": error: " + what);
     if (System.getenv("ALBERT_DEBUG") != null) {
       e.printStackTrace(cmd.getErr());
     }
-    return 1;
+    cmd.getErr().flush();
+    return isBadInput(cause) ? EXIT_USAGE : EXIT_FAILURE;
+  }
+
+  /** Bad input (exit 2): the exceptions commands and libraries throw for it before any work. */
+  static boolean isBadInput(Throwable t) {
+    return t instanceof UsageException
+        || t instanceof IllegalArgumentException
+        || t instanceof NoSuchFileException
+        || t instanceof FileNotFoundException;
   }
 }

@@ -1,17 +1,23 @@
 package org.albertspark.jobs.cli;
 
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code albert bench}: benchmarks (not timed unit tests). */
+/**
+ * {@code albert bench}: the benchmarks (not timed unit tests), each a {@link
+ * org.albertspark.jobs.bench.Benchmark} run by a subcommand with {@link BenchOutput}: one output
+ * format, a table or {@code --json} lines.
+ */
 @Command(
     name = "bench",
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    description = "Benchmarks.",
+    description =
+        "Benchmarks: a table on stdout (--json: one JSON object per row), progress on stderr.",
     subcommands = {
       BenchModelCommand.class,
       BenchTokenizerCommand.class,
+      BenchVocabCommand.class,
+      BenchPrepCommand.class,
       BenchScoreCommand.class,
     })
 public final class BenchCommand implements Runnable {
@@ -21,5 +27,20 @@ public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /**
+   * The shared data folder holding the benchmarks' default inputs: system property
+   * albert.shared.dir, environment ALBERT_SHARED_DIR, or ../shared.
+   */
+  static Path sharedDir() {
+    String p = System.getProperty("albert.shared.dir");
+    if (p == null || p.isBlank()) {
+      p = System.getenv("ALBERT_SHARED_DIR");
+    }
+    if (p == null || p.isBlank()) {
+      p = "../shared";
+    }
+    return Path.of(p);
   }
 }

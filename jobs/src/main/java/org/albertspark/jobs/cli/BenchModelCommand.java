@@ -1,21 +1,18 @@
 package org.albertspark.jobs.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.albertspark.model.bench.ModelBenchmark;
+import org.albertspark.jobs.bench.ModelBenchmark;
 import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.config.Presets;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code albert bench model}: GEMM rate, inference and training throughput, MFU, in one run. */
 @Command(
     name = "model",
-    mixinStandardHelpOptions = true,
     description = {
       "Measure, in one run: the machine's fp32 GEMM rate (sgemm [1024x768]x[768x3072]); inference "
           + "(forward incl. the MLM head over every position) in sequences/s; a training step (forward + "
@@ -25,8 +22,6 @@ import picocli.CommandLine.Spec;
       "Progress and a per-operation breakdown go to stderr; the table (or --json lines) to stdout."
     })
 public final class BenchModelCommand implements Callable<Integer> {
-
-  @Spec CommandSpec spec;
 
   @Option(
       names = "--preset",
@@ -78,12 +73,7 @@ public final class BenchModelCommand implements Callable<Integer> {
   @Option(names = "--skip-training", description = "Do not measure training steps.")
   boolean skipTraining;
 
-  @Option(
-      names = "--json",
-      description =
-          "One JSON object per line (keys name, batch, seq, seq_per_s, "
-              + "tokens_per_s, model_gflops, gemm_gflops, mfu, peak_rss_mb) instead of the table.")
-  boolean json;
+  @Mixin BenchOutput benchOutput;
 
   static final class PresetNames implements Iterable<String> {
     @Override
@@ -93,26 +83,24 @@ public final class BenchModelCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws java.io.IOException {
+  public Integer call() throws Exception {
     if (seq <= 0
         || inferenceBatch <= 0
         || iterations <= 0
         || trainBatches.stream().anyMatch(b -> b <= 0)) {
-      throw new IllegalArgumentException(
+      throw new UsageException(
           "--seq, --inference-batch, --train-batch and --iterations must be positive");
     }
     AlbertConfig shape = config != null ? AlbertConfig.read(config) : Presets.load(preset);
-    var options =
-        new ModelBenchmark.Options(
-            shape, seq, inferenceBatch, trainBatches, iterations, !skipInference, !skipTraining);
-    PrintWriter out = spec.commandLine().getOut();
-    var results = ModelBenchmark.run(options, spec.commandLine().getErr());
-    if (json) {
-      ModelBenchmark.printJson(results, out);
-    } else {
-      ModelBenchmark.printTable(results, out);
-    }
-    out.flush();
-    return 0;
+    return benchOutput.run(
+        new ModelBenchmark(
+            new ModelBenchmark.Options(
+                shape,
+                seq,
+                inferenceBatch,
+                trainBatches,
+                iterations,
+                !skipInference,
+                !skipTraining)));
   }
 }

@@ -22,7 +22,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "forward",
-    mixinStandardHelpOptions = true,
     description = {
       "Run a model on given inputs; write its activations, losses and gradients.",
       "Runs a model directory (HuggingFace layout: config.json + model.safetensors) in eval mode on the "
@@ -80,15 +79,13 @@ public final class ForwardCommand implements Callable<Integer> {
       ForwardDump.dump(model, source.inputs, output, grads);
     } else {
       if (grads != null) {
-        throw new IllegalArgumentException("--grads needs labels: use --inputs");
+        throw new UsageException("--grads needs labels: use --inputs");
       }
       AlbertModel loaded = ModelDirectory.load(model);
       Path spm =
           ModelDirectory.spieceModel(model)
               .orElseThrow(
-                  () ->
-                      new IllegalArgumentException(
-                          model + " has no spiece.model to encode --text with"));
+                  () -> new UsageException(model + " has no spiece.model to encode --text with"));
       Batch batch =
           encode(
               new AlbertTokenizer(SentencePieceModel.load(spm)),

@@ -11,8 +11,10 @@ import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.config.Presets;
 import org.albertspark.model.io.ModelDirectory;
 import org.albertspark.tokenizer.SentencePieceModel;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,12 +25,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "init",
-    mixinStandardHelpOptions = true,
+    defaultValueProvider = InitModelCommand.Defaults.class,
     description = {
       "Create a randomly initialized ALBERT model directory (HuggingFace layout).",
       "Weights ~ N(0, initializer_range), biases 0, LayerNorm weights 1, as HF initializes them; "
           + "deterministic for a --seed. With --spm-model the vocabulary size is taken from the "
-          + "SentencePiece model and the model file is copied in as spiece.model."
+          + "SentencePiece model and the model file is copied in as spiece.model.",
+      "--output is the model directory to create."
     })
 public final class InitModelCommand implements Callable<Integer> {
 
@@ -54,25 +57,26 @@ public final class InitModelCommand implements Callable<Integer> {
       description = "SentencePiece model: sets vocab_size and is saved as spiece.model.")
   Path spmModel;
 
-  @Option(
-      names = "--output",
-      required = true,
-      paramLabel = "DIR",
-      description = "Directory to create.")
-  Path output;
+  @Mixin OutputOptions outputOptions;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "42",
-      paramLabel = "N",
-      description = "Initialization seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin SeedOption seedOption;
 
-  @Option(names = "--overwrite", description = "Replace a model already in --output.")
-  boolean overwrite;
+  /** init's own --seed default: 42, the seed HF examples initialize with. */
+  static final class Defaults implements CommandLine.IDefaultValueProvider {
+    static final String SEED = "42";
+
+    @Override
+    public String defaultValue(CommandLine.Model.ArgSpec arg) {
+      return arg instanceof CommandLine.Model.OptionSpec o && o.longestName().equals("--seed")
+          ? SEED
+          : null;
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
+    Path output = outputOptions.localPath();
+    long seed = seedOption.seed;
     AlbertConfig config =
         shape.preset != null ? Presets.load(shape.preset) : AlbertConfig.read(shape.config);
     if (spmModel != null) {
@@ -80,9 +84,8 @@ public final class InitModelCommand implements Callable<Integer> {
       config =
           config.with(Map.of("vocab_size", spm.size(), "pad_token_id", Math.max(0, spm.padId())));
     }
-    if (Files.exists(output.resolve(ModelDirectory.WEIGHTS)) && !overwrite) {
-      throw new IllegalArgumentException(
-          output + " already holds a model (use --overwrite to replace it)");
+    if (Files.exists(output.resolve(ModelDirectory.WEIGHTS)) && !outputOptions.overwrite) {
+      throw new UsageException(output + " already holds a model (use --overwrite to replace it)");
     }
     AlbertModel model = AlbertModel.initialize(config, AlbertModel.headOf(config), seed);
     Map<String, String> provenance = new LinkedHashMap<>();

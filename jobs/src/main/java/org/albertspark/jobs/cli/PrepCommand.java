@@ -3,8 +3,6 @@ package org.albertspark.jobs.cli;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import org.albertspark.prep.PrepConfig;
 import org.albertspark.prep.PrepJob;
@@ -20,7 +18,6 @@ import picocli.CommandLine.Option;
 /** {@code albert prep}: raw text to masked, sentence-order ALBERT pretraining shards. */
 @Command(
     name = "prep",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
       "Turn raw text into ALBERT pretraining data: Parquet shards of [CLS] A [SEP] B [SEP] instances with "
@@ -32,7 +29,8 @@ import picocli.CommandLine.Option;
           + "shard content whatever --partitions or the cluster. Bad input (invalid UTF-8, binary files, "
           + "empty or one-sentence documents, over-long lines, unreadable files) is skipped and counted by "
           + "reason in the manifest; a missing input path is an error before any work.",
-      "Output: OUTPUT/shards/*.parquet and OUTPUT/manifest.json; read them with PretrainingShards.",
+      "Output: the --output directory (any Hadoop file system) holding shards/*.parquet and "
+          + "manifest.json; read them with PretrainingShards.",
     })
 public final class PrepCommand implements Callable<Integer> {
 
@@ -48,15 +46,7 @@ public final class PrepCommand implements Callable<Integer> {
           "SentencePiece model (any Hadoop file system); must contain [CLS], [SEP], [MASK].")
   String spmModel;
 
-  @Option(
-      names = "--output",
-      required = true,
-      paramLabel = "DIR",
-      description = "Output directory.")
-  String output;
-
-  @Option(names = "--overwrite", description = "Replace an existing --output directory.")
-  boolean overwrite;
+  @Mixin OutputOptions outputOptions;
 
   @Option(
       names = "--max-seq-length",
@@ -86,13 +76,7 @@ public final class PrepCommand implements Callable<Integer> {
               + "model sees a few times at most). With --dynamic-masking use 1-2: masks are then redrawn every epoch.")
   int dupeFactor;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "12345",
-      paramLabel = "N",
-      description =
-          "Run seed: every random draw derives from it and the document identity (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin SeedOption seedOption;
 
   @Option(
       names = "--masked-lm-prob",
@@ -194,13 +178,21 @@ public final class PrepCommand implements Callable<Integer> {
               + "(bounded task memory); a longer parquet value is skipped as too_long (default: ${DEFAULT-VALUE}).")
   long maxDocumentBytes;
 
+  /** What to do with a document holding invalid UTF-8. */
+  public enum OnInvalidUtf8 {
+    /** skip and count the document */
+    skip,
+    /** decode with U+FFFD */
+    replace
+  }
+
   @Option(
       names = "--on-invalid-utf8",
       defaultValue = "skip",
       paramLabel = "ACTION",
       description =
           "skip: skip and count the document; replace: decode with U+FFFD (default: ${DEFAULT-VALUE}).")
-  String onInvalidUtf8;
+  OnInvalidUtf8 onInvalidUtf8;
 
   @Option(
       names = "--split-bytes",
@@ -211,16 +203,10 @@ public final class PrepCommand implements Callable<Integer> {
 
   @Mixin SparkOptions sparkOptions;
 
-  @Option(names = "--quiet", description = "Print only the result, not progress.")
-  boolean quiet;
+  @Mixin Progress progress;
 
   @Override
-  public Integer call() {
-    var err = spec.commandLine().getErr();
-    if (!onInvalidUtf8.equals("skip") && !onInvalidUtf8.equals("replace")) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--on-invalid-utf8 must be skip or replace, got " + onInvalidUtf8);
-    }
+  public Integer call() throws java.io.IOException {
     PrepConfig cfg;
     try {
       CorpusOptions corpus =
@@ -229,20 +215,20 @@ public final class PrepCommand implements Callable<Integer> {
               corpusInput.textField,
               maxLineBytes,
               maxDocumentBytes,
-              onInvalidUtf8.equals("replace"),
+              onInvalidUtf8 == OnInvalidUtf8.replace,
               splitBytes);
       cfg =
           new PrepConfig(
               corpusInput.inputs,
               corpus,
               spmModel,
-              output,
-              overwrite,
+              outputOptions.output,
+              outputOptions.overwrite,
               new InstanceConfig(maxSeqLength, shortSeqProb, randomNextSentence),
               new MaskingConfig(
                   maskedLmProb, maxPredictionsPerSeq, ngram, wholeWord, favorShorterNgram),
               dupeFactor,
-              seed,
+              seedOption.seed,
               sparkOptions.partitions,
               dynamicMasking,
               instancesPerShard,
@@ -251,18 +237,8 @@ public final class PrepCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    SparkSession spark = sparkOptions.session("albert prep");
-    DateTimeFormatter hms = DateTimeFormatter.ofPattern("HH:mm:ss");
-    try {
-      PrepJob.Result r =
-          PrepJob.run(
-              spark,
-              cfg,
-              msg -> {
-                if (!quiet) {
-                  err.println(LocalTime.now().format(hms) + " " + msg);
-                }
-              });
+    try (SparkSession spark = sparkOptions.session("albert prep")) {
+      PrepJob.Result r = PrepJob.run(spark, cfg, progress);
       var inst = r.manifest().path("instances");
       var docs = r.manifest().path("documents");
       spec.commandLine()
@@ -281,11 +257,6 @@ public final class PrepCommand implements Callable<Integer> {
               docs.path("skipped"),
               peakHeapMb());
       return 0;
-    } catch (IllegalArgumentException e) {
-      err.println("albert prep: " + e.getMessage());
-      return 2;
-    } finally {
-      spark.stop();
     }
   }
 

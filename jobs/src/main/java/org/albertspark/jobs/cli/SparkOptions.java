@@ -6,8 +6,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The Spark flags of the Spark commands ({@code albert prep}, {@code albert train-vocab}); used
- * with {@code @Mixin}.
+ * The Spark flags and the session of every Spark command; used with {@code @Mixin}:
+ *
+ * <pre>
+ * try (SparkSession spark = sparkOptions.session("albert prep")) { ... }   // stopped at the end
+ * </pre>
  */
 public final class SparkOptions {
 
@@ -21,7 +24,7 @@ public final class SparkOptions {
       description =
           "Processing parallelism (input splits and tasks); does not change the output "
               + "(default: 0 = Spark's default parallelism).")
-  int partitions;
+  public int partitions;
 
   @Option(
       names = "--master",
@@ -34,14 +37,19 @@ public final class SparkOptions {
 
   /**
    * Gets or creates the session named {@code appName}: with --master when it is given or when no
-   * spark.master is set (spark-submit sets one), otherwise with spark-submit's master.
+   * spark.master is set (spark-submit sets one), otherwise with spark-submit's master. Spark logs
+   * at WARN: the command's progress lines are the log, Spark's INFO lines are noise. The session is
+   * {@link java.io.Closeable}: open it in try-with-resources so it is stopped however the command
+   * ends.
    */
-  SparkSession session(String appName) {
+  public SparkSession session(String appName) {
     SparkSession.Builder sb = SparkSession.builder().appName(appName);
     boolean masterGiven = mixee.commandLine().getParseResult().hasMatchedOption("--master");
     if (masterGiven || System.getProperty("spark.master") == null) {
       sb.master(master);
     }
-    return sb.getOrCreate();
+    SparkSession spark = sb.getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
   }
 }

@@ -20,8 +20,6 @@ import picocli.CommandLine.Option;
 /** {@code albert tokenize}: spm_encode in pure Java, or ALBERT's (HuggingFace) tokenization. */
 @Command(
     name = "tokenize",
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
     description = {
       "Tokenize text with a SentencePiece model, one output line per input line.",
       "Input lines are split on '\\n' only (a '\\r' stays part of the line), as spm_encode reads them; "
@@ -78,12 +76,8 @@ public final class TokenizeCommand implements Callable<Integer> {
     SentencePieceModel sp;
     try {
       sp = SentencePieceModel.load(model);
-    } catch (IOException e) {
-      spec.commandLine()
-          .getErr()
-          .println("albert tokenize: cannot load --spm-model: " + e.getMessage());
-      spec.commandLine().getErr().flush();
-      return 1;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new UsageException("cannot load --spm-model: " + e.getMessage(), e);
     }
     AlbertTokenizer tok = albert ? new AlbertTokenizer(sp) : null;
     try (InputStream in =

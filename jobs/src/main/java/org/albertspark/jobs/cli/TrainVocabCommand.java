@@ -1,7 +1,5 @@
 package org.albertspark.jobs.cli;
 
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,7 +16,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "train-vocab",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
       "Train a SentencePiece unigram vocabulary (.model) on a corpus of any size.",
@@ -28,7 +25,7 @@ import picocli.CommandLine.Option;
           + "model on the word table (at most --max-words distinct words: driver memory depends on the "
           + "word table, not on the corpus) with spm_train's algorithm and ALBERT's settings: <pad>=0, "
           + "<unk>=1, control symbols [CLS] [SEP] [MASK], user-defined symbols ( ) \" - . \u2013 \u00a3 \u20ac.",
-      "Writes FILE.model (loadable by spm_encode and the ALBERT tokenizer) and FILE.vocab (piece<TAB>score). "
+      "Writes --output FILE.model (any Hadoop file system; loadable by spm_encode and the ALBERT tokenizer) and FILE.vocab (piece<TAB>score). "
           + "The result depends only on the input and the flags, not on partitioning.",
     })
 public final class TrainVocabCommand implements Callable<Integer> {
@@ -37,15 +34,12 @@ public final class TrainVocabCommand implements Callable<Integer> {
 
   @Mixin CorpusInputOptions corpusInput;
 
-  @Option(
-      names = "--output",
-      required = true,
-      paramLabel = "FILE.model",
-      description = "Model to write (any Hadoop file system); FILE.vocab is written next to it.")
-  String output;
+  @Mixin OutputOptions outputOptions;
 
-  @Option(names = "--overwrite", description = "Replace an existing --output.")
-  boolean overwrite;
+  /** The model types train-vocab can train; picocli rejects any other --model-type. */
+  public enum ModelType {
+    unigram
+  }
 
   @Option(
       names = "--vocab-size",
@@ -67,8 +61,10 @@ public final class TrainVocabCommand implements Callable<Integer> {
       names = "--model-type",
       defaultValue = "unigram",
       paramLabel = "TYPE",
-      description = "Model type; only unigram (ALBERT's) is supported (default: ${DEFAULT-VALUE}).")
-  String modelType;
+      description =
+          "Model type; only ${COMPLETION-CANDIDATES} (ALBERT's) is implemented (default: "
+              + "${DEFAULT-VALUE}).")
+  ModelType modelType;
 
   @Option(
       names = "--albert-preprocess",
@@ -95,17 +91,11 @@ public final class TrainVocabCommand implements Callable<Integer> {
       defaultValue = "1.0",
       paramLabel = "F",
       description =
-          "Train on this share of the sentences, chosen by a hash of --seed and the sentence "
-              + "(default: ${DEFAULT-VALUE} = all).")
+          "Train on this share of the sentences, chosen by a hash of --seed and the sentence; "
+              + "training itself is deterministic (default: ${DEFAULT-VALUE} = all).")
   double sampleFraction;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "12345",
-      paramLabel = "N",
-      description =
-          "Seed of --sample-fraction; training itself is deterministic (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin SeedOption seedOption;
 
   @Option(
       names = "--max-piece-length",
@@ -154,19 +144,10 @@ public final class TrainVocabCommand implements Callable<Integer> {
 
   @Mixin SparkOptions sparkOptions;
 
-  @Option(names = "--quiet", description = "Print only warnings and the result, not progress.")
-  boolean quiet;
+  @Mixin Progress progress;
 
   @Override
   public Integer call() throws Exception {
-    var err = spec.commandLine().getErr();
-    if (!"unigram".equalsIgnoreCase(modelType)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "--model-type "
-              + modelType
-              + " is not supported: only unigram (ALBERT's model type) is implemented");
-    }
     UnigramTrainerOptions.Builder tb =
         UnigramTrainerOptions.builder()
             .vocabSize(vocabSize)
@@ -188,28 +169,18 @@ public final class TrainVocabCommand implements Callable<Integer> {
               corpusInput.inputs,
               corpusInput.format,
               corpusInput.textField,
-              output,
+              outputOptions.output,
               tb.build(),
               albertPreprocess,
               maxWords,
               sampleFraction,
-              seed,
+              seedOption.seed,
               sparkOptions.partitions,
-              overwrite);
+              outputOptions.overwrite);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    DateTimeFormatter hms = DateTimeFormatter.ofPattern("HH:mm:ss");
-    java.util.function.Consumer<String> progress =
-        msg -> {
-          if (!quiet || msg.startsWith("WARNING")) {
-            err.println("[train-vocab " + LocalTime.now().format(hms) + "] " + msg);
-          }
-          err.flush();
-        };
-    SparkSession spark = sparkOptions.session("albert train-vocab");
-    spark.sparkContext().setLogLevel("WARN"); // our progress lines are the log; Spark INFO is noise
-    try {
+    try (SparkSession spark = sparkOptions.session("albert train-vocab")) {
       VocabTrainingJob.Result r = VocabTrainingJob.run(spark, settings, progress);
       var rep = r.report();
       var out = spec.commandLine().getOut();
@@ -229,11 +200,6 @@ public final class TrainVocabCommand implements Callable<Integer> {
           rep.driverPeakHeapBytes() >> 20);
       out.flush();
       return 0;
-    } catch (IllegalArgumentException e) {
-      err.println("albert train-vocab: " + e.getMessage());
-      return 2;
-    } finally {
-      spark.stop();
     }
   }
 

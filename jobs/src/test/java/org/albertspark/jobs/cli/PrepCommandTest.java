@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.albertspark.prep.PretrainingShards;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,7 +97,6 @@ class PrepCommandTest {
     assertEquals(1, m.path("documents").path("skipped").path("one_sentence").asLong());
     assertEquals("body", m.path("flags").path("text_field").asText());
     assertEquals(64, m.path("flags").path("max_seq_length").asInt());
-    assertEquals(PretrainingShards.class.getSimpleName().isEmpty(), false);
 
     CliRun missing =
         run(

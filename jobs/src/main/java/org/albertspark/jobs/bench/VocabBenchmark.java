@@ -1,4 +1,4 @@
-package org.albertspark.vocab;
+package org.albertspark.jobs.bench;
 
 import java.io.BufferedReader;
 import java.io.FileInputStream;
@@ -14,73 +14,103 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.albertspark.prep.corpus.CorpusFormat;
 import org.albertspark.tokenizer.SentencePieceModel;
+import org.albertspark.vocab.TextPipeline;
+import org.albertspark.vocab.UnigramTrainerOptions;
+import org.albertspark.vocab.VocabTrainingJob;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Quality benchmark of {@code albert train-vocab} against {@code spm_train}: both train a unigram
- * model of the same size with ALBERT's settings on the same ALBERT-preprocessed lines; the table
- * reports tokens per character on held-out text (encoded by the Java tokenizer and by spm_encode),
- * training time and memory. Run by {@code submit-scripts/bench-vocab.sh}.
- *
- * <pre>
- * VocabBenchmark NAME WORKDIR VOCAB_SIZE MAX_TRAIN_LINES TRAIN_SPEC HELDOUT_SPEC
- *   *_SPEC = comma-separated files; "file.tsv.gz:N" takes 0-based column N and skips the header row.
- * </pre>
+ * {@code albert bench vocab}: quality of {@code albert train-vocab} against {@code spm_train}. For
+ * each corpus both train a unigram model of the same size with ALBERT's settings on the same
+ * ALBERT-preprocessed lines; a row reports tokens per character on held-out text (encoded by the
+ * Java tokenizer; "spm_encode agrees" checks spm_encode gives the same token counts), wall time,
+ * and memory (ours: peak heap of the driver JVM, which in local mode also runs the executors;
+ * spm_train: max RSS from /usr/bin/time).
  */
-public final class VocabBenchmark {
-  private VocabBenchmark() {}
+public final class VocabBenchmark implements Benchmark {
 
-  public static void main(String[] a) throws Exception {
-    if (a.length != 6) {
-      System.err.println(
-          "usage: VocabBenchmark NAME WORKDIR VOCAB_SIZE MAX_TRAIN_LINES TRAIN_SPEC HELDOUT_SPEC");
-      System.exit(2);
-    }
-    String name = a[0];
-    Path work = Path.of(a[1]);
-    int vocab = Integer.parseInt(a[2]);
-    long maxLines = Long.parseLong(a[3]);
+  /**
+   * A corpus to train on: comma-separated files, where "file.tsv.gz:N" takes 0-based column N and
+   * skips the header row; at most {@code maxTrainLines} training lines.
+   */
+  public record Corpus(
+      String name, int vocabSize, long maxTrainLines, String train, String heldout) {}
+
+  private final SparkSession spark;
+  private final List<Corpus> corpora;
+  private final Path work;
+
+  public VocabBenchmark(SparkSession spark, List<Corpus> corpora, Path workDir) {
+    this.spark = spark;
+    this.corpora = corpora;
+    this.work = workDir;
+  }
+
+  @Override
+  public BenchReport run(PrintWriter progress) throws Exception {
     Files.createDirectories(work);
+    BenchReport.Builder report =
+        BenchReport.builder()
+            .context("work directory: " + work)
+            .column("corpus", "corpus", "%s")
+            .column("vocab", "vocab", "%,d")
+            .column("train_sentences", "train sentences", "%,d")
+            .column("heldout_chars", "held-out chars", "%,d")
+            .column("tokens_per_char_ours", "tokens/char ours", "%.5f")
+            .column("tokens_per_char_spm", "tokens/char spm_train", "%.5f")
+            .column("ours_vs_spm_pct", "ours vs spm", "%+.2f%%")
+            .column("spm_encode_agrees", "spm_encode agrees", "%s")
+            .column("ours_wall_s", "ours wall", "%.1f s")
+            .column("spm_wall_s", "spm_train wall", "%.1f s")
+            .column("ours_peak_heap_mb", "ours driver peak heap", "%,d MB")
+            .column("spm_max_rss_mb", "spm_train max RSS", "%,d MB")
+            .column("train_bytes", "train bytes", "%,d")
+            .column("count_s", "count s", "%.1f")
+            .column("train_s", "train s", "%.1f")
+            .column("words", "words", "%,d")
+            .column("distinct", "distinct", "%,d");
+    for (Corpus c : corpora) {
+      progress.println("corpus " + c.name() + ": vocabulary of " + c.vocabSize() + " ...");
+      progress.flush();
+      measure(c, report, progress);
+    }
+    return report.build();
+  }
+
+  private void measure(Corpus corpus, BenchReport.Builder report, PrintWriter progress)
+      throws Exception {
+    String name = corpus.name();
+    int vocab = corpus.vocabSize();
     UnigramTrainerOptions opts = UnigramTrainerOptions.builder().vocabSize(vocab).build();
     TextPipeline tp = new TextPipeline(true, opts);
     Path train = work.resolve(name + ".train.txt");
     Path held = work.resolve(name + ".heldout.txt");
-    long trainBytes = prepare(a[4], train, tp, maxLines);
-    prepare(a[5], held, tp, Long.MAX_VALUE);
+    long trainBytes = prepare(corpus.train(), train, tp, corpus.maxTrainLines());
+    prepare(corpus.heldout(), held, tp, Long.MAX_VALUE);
 
-    // Ours (Spark local[*], ALBERT preprocessing on: idempotent on these lines).
+    // Ours (ALBERT preprocessing on: idempotent on these lines).
     Path ours = work.resolve(name + ".ours.model");
-    SparkSession spark =
-        SparkSession.builder()
-            .master("local[*]")
-            .appName("bench-vocab")
-            .config("spark.ui.enabled", "false")
-            .getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
     long t0 = System.nanoTime();
-    VocabTrainingJob.Result r;
-    try {
-      r =
-          VocabTrainingJob.run(
-              spark,
-              new VocabTrainingJob.Settings(
-                  List.of(train.toString()),
-                  CorpusFormat.TEXT,
-                  "text",
-                  ours.toString(),
-                  opts,
-                  true,
-                  2_000_000,
-                  1.0,
-                  12345,
-                  0,
-                  true),
-              m -> System.err.println("  " + m));
-    } finally {
-      spark.stop();
-    }
+    VocabTrainingJob.Result r =
+        VocabTrainingJob.run(
+            spark,
+            new VocabTrainingJob.Settings(
+                List.of(train.toString()),
+                CorpusFormat.TEXT,
+                "text",
+                ours.toString(),
+                opts,
+                true,
+                2_000_000,
+                1.0,
+                12345,
+                0,
+                true),
+            m -> {
+              progress.println("  " + m);
+              progress.flush();
+            });
     double oursSecs = (System.nanoTime() - t0) / 1e9;
-
     // spm_train with ALBERT's flags on the same lines.
     Path spmPrefix = work.resolve(name + ".spm");
     List<String> cmd =
@@ -132,8 +162,7 @@ public final class VocabBenchmark {
     double tpcOurs = (double) oursJava / chars;
     double tpcSpm = (double) spmJava / chars;
     var rep = r.report();
-    System.out.printf(
-        "| %s | %,d | %,d | %,d | %.5f | %.5f | %+.2f%% | %s | %.1f s | %.1f s | %,d MB | %,d MB |%n",
+    report.row(
         name,
         vocab,
         rep.sentences(),
@@ -145,16 +174,12 @@ public final class VocabBenchmark {
         oursSecs,
         spmSecs,
         rep.driverPeakHeapBytes() >> 20,
-        spmRss >> 20);
-    System.out.printf(
-        "BENCH %s train_bytes=%d count_s=%.1f train_s=%.1f words=%d distinct=%d peak_heap_mb=%d%n",
-        name,
+        spmRss >> 20,
         trainBytes,
         rep.countSeconds(),
         rep.trainSeconds(),
         rep.wordOccurrences(),
-        rep.distinctFragments(),
-        rep.driverPeakHeapBytes() >> 20);
+        rep.distinctFragments());
   }
 
   static long tokens(SentencePieceModel m, List<String> lines) {

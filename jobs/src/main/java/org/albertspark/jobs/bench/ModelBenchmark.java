@@ -1,13 +1,11 @@
-package org.albertspark.model.bench;
+package org.albertspark.jobs.bench;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.albertspark.model.AlbertModel;
 import org.albertspark.model.config.AlbertConfig;
@@ -31,10 +29,10 @@ import org.albertspark.model.tensor.Slice;
  * throughput measured in the same run, so the ratio (model FLOP/s over GEMM FLOP/s, "MFU") is
  * meaningful on a shared, noisy machine.
  */
-public final class ModelBenchmark {
+public final class ModelBenchmark implements Benchmark {
 
   /** One measurement (a row of the table, a line of --json). */
-  public record Result(
+  record Result(
       String name,
       int batch,
       int seq,
@@ -45,22 +43,20 @@ public final class ModelBenchmark {
       double mfu,
       long peakRssMb) {
 
-    Map<String, Object> asMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", name);
-      m.put("batch", batch);
-      m.put("seq", seq);
-      m.put("seq_per_s", round(seqPerS));
-      m.put("tokens_per_s", round(tokensPerS));
-      m.put("model_gflops", round(modelGflops));
-      m.put("gemm_gflops", round(gemmGflops));
-      m.put("mfu", Math.round(mfu * 1000) / 1000.0);
-      m.put("peak_rss_mb", peakRssMb);
-      return m;
-    }
-
-    private static double round(double v) {
-      return Math.round(v * 10) / 10.0;
+    /** A pass of {@code bsz} x {@code seq} tokens at {@code flopsPerToken} taking {@code dt} s. */
+    static Result of(String name, int bsz, int seq, double dt, double flopsPerToken, double gemm) {
+      double tokens = (double) bsz * seq;
+      double gflops = flopsPerToken * tokens / dt / 1e9;
+      return new Result(
+          name,
+          bsz,
+          seq,
+          bsz / dt,
+          tokens / dt,
+          gflops,
+          gemm,
+          gflops / gemm,
+          ModelBenchmark.peakRssMb());
     }
   }
 
@@ -74,7 +70,16 @@ public final class ModelBenchmark {
       boolean inference,
       boolean training) {}
 
-  private ModelBenchmark() {}
+  private final Options options;
+
+  public ModelBenchmark(Options options) {
+    this.options = options;
+  }
+
+  @Override
+  public BenchReport run(PrintWriter progress) {
+    return report(measure(options, progress));
+  }
 
   /** Model FLOPs per token of one forward pass, counting 2 per multiply-add of the matmuls. */
   public static double forwardFlopsPerToken(AlbertConfig c, int seq) {
@@ -107,7 +112,7 @@ public final class ModelBenchmark {
    * Runs the benchmarks; writes progress and the per-operation breakdown of each step to {@code
    * progress}.
    */
-  public static List<Result> run(Options o, PrintWriter progress) {
+  static List<Result> measure(Options o, PrintWriter progress) {
     List<Result> results = new ArrayList<>();
     AlbertConfig c = o.config();
     progress.println("measuring fp32 GEMM [1024x768]x[768x3072] ...");
@@ -127,19 +132,7 @@ public final class ModelBenchmark {
       ws.attachProfile(profile);
       double dt = timeBest(o.iterations(), () -> AlbertNetwork.forward(model, batch, ws, 0));
       printBreakdown(profile, o.iterations(), dt, progress);
-      double tokens = (double) bsz * o.seq();
-      double gflops = flopsPerToken * tokens / dt / 1e9;
-      results.add(
-          new Result(
-              "inference",
-              bsz,
-              o.seq(),
-              bsz / dt,
-              tokens / dt,
-              gflops,
-              gemm,
-              gflops / gemm,
-              peakRssMb()));
+      results.add(Result.of("inference", bsz, o.seq(), dt, flopsPerToken, gemm));
       progress.printf("  %.2f s/batch%n", dt);
       progress.flush();
     }
@@ -168,19 +161,8 @@ public final class ModelBenchmark {
         ws.attachProfile(profile);
         double dt = timeBest(o.iterations(), step);
         printBreakdown(profile, o.iterations(), dt, progress);
-        double tokens = (double) bsz * o.seq();
-        double gflops = 3 * flopsPerToken * tokens / dt / 1e9;
-        results.add(
-            new Result(
-                "train_step",
-                bsz,
-                o.seq(),
-                bsz / dt,
-                tokens / dt,
-                gflops,
-                gemm,
-                gflops / gemm,
-                peakRssMb()));
+        // training = 3 x forward: forward, then backward's two matmuls per forward matmul
+        results.add(Result.of("train_step", bsz, o.seq(), dt, 3 * flopsPerToken, gemm));
         progress.printf("  %.2f s/step%n", dt);
         progress.flush();
       }
@@ -262,44 +244,37 @@ public final class ModelBenchmark {
     return -1;
   }
 
-  /** The human-readable table. */
-  public static void printTable(List<Result> results, PrintWriter out) {
-    out.printf(
-        "%-20s %5s %5s %10s %10s %12s %11s %6s %9s%n",
-        "benchmark",
-        "batch",
-        "seq",
-        "seq/s",
-        "tokens/s",
-        "model GF/s",
-        "GEMM GF/s",
-        "MFU",
-        "peak RSS");
+  /** The table: one row per measurement; batch and seq "-" for the GEMM row. */
+  static BenchReport report(List<Result> results) {
+    java.util.function.Function<Object, String> dashIfZero =
+        v -> ((Integer) v) == 0 ? "-" : v.toString();
+    BenchReport.Builder b =
+        BenchReport.builder()
+            .column("name", "benchmark", "%s")
+            .column("batch", "batch", dashIfZero)
+            .column("seq", "seq", dashIfZero)
+            .column("seq_per_s", "seq/s", "%.2f")
+            .column("tokens_per_s", "tokens/s", "%.1f")
+            .column("model_gflops", "model GF/s", "%.1f")
+            .column("gemm_gflops", "GEMM GF/s", "%.1f")
+            .column("mfu", "MFU", v -> String.format("%.0f%%", 100 * (Double) v))
+            .column("peak_rss_mb", "peak RSS", v -> v + " MB");
     for (Result r : results) {
-      out.printf(
-          "%-20s %5s %5s %10.2f %10.1f %12.1f %11.1f %5.0f%% %7d MB%n",
+      b.row(
           r.name(),
-          r.batch() == 0 ? "-" : Integer.toString(r.batch()),
-          r.seq() == 0 ? "-" : Integer.toString(r.seq()),
-          r.seqPerS(),
-          r.tokensPerS(),
-          r.modelGflops(),
-          r.gemmGflops(),
-          100 * r.mfu(),
+          r.batch(),
+          r.seq(),
+          Math.round(r.seqPerS() * 100) / 100.0,
+          round(r.tokensPerS()),
+          round(r.modelGflops()),
+          round(r.gemmGflops()),
+          Math.round(r.mfu() * 1000) / 1000.0,
           r.peakRssMb());
     }
+    return b.build();
   }
 
-  /** One JSON object per line. */
-  public static void printJson(List<Result> results, PrintWriter out) {
-    com.fasterxml.jackson.databind.ObjectMapper json =
-        new com.fasterxml.jackson.databind.ObjectMapper();
-    for (Result r : results) {
-      try {
-        out.println(json.writeValueAsString(r.asMap()));
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
-    }
+  private static double round(double v) {
+    return Math.round(v * 10) / 10.0;
   }
 }
