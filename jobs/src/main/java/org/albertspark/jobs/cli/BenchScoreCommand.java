@@ -1,6 +1,6 @@
 package org.albertspark.jobs.cli;
 
-import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -9,6 +9,7 @@ import org.albertspark.jobs.score.ScoreBenchmark;
 import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.config.Presets;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,10 +35,10 @@ public final class BenchScoreCommand implements Callable<Integer> {
 
   @Option(
       names = "--input",
-      defaultValue = "../shared/datasets/imdb/test.tsv.gz",
       paramLabel = "FILE",
       description =
-          "TSV (optionally .gz) with a header row and the text in the last column (default: ${DEFAULT-VALUE}).")
+          "TSV (optionally .gz) with a header row and the text in the last column (default: "
+              + "datasets/imdb/test.tsv.gz in the shared data directory).")
   Path input;
 
   @Option(
@@ -49,9 +50,10 @@ public final class BenchScoreCommand implements Callable<Integer> {
 
   @Option(
       names = "--spm-model",
-      defaultValue = "../shared/fixtures/tokenizer/albert-30k.model",
       paramLabel = "FILE",
-      description = "SentencePiece model (default: ${DEFAULT-VALUE}, albert-base-v2's).")
+      description =
+          "SentencePiece model (default: fixtures/tokenizer/albert-30k.model in the shared data "
+              + "directory, albert-base-v2's).")
   Path spmModel;
 
   @Option(
@@ -103,31 +105,32 @@ public final class BenchScoreCommand implements Callable<Integer> {
       description = "Sample and weight seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--json", description = "One JSON object per policy instead of the table.")
-  boolean json;
+  @Mixin BenchOutput benchOutput;
 
   @Override
   public Integer call() throws Exception {
     if (docs <= 0) {
-      throw new IllegalArgumentException("--docs must be positive");
+      throw new UsageException("--docs must be positive");
+    }
+    Path shared = BenchCommand.sharedDir();
+    Path documents = input != null ? input : shared.resolve("datasets/imdb/test.tsv.gz");
+    Path spm = spmModel != null ? spmModel : shared.resolve("fixtures/tokenizer/albert-30k.model");
+    for (Path p : List.of(documents, spm)) {
+      if (!Files.isRegularFile(p)) {
+        throw new UsageException(
+            p
+                + " not found (the defaults live in the shared data directory "
+                + shared
+                + "): pass --input FILE and --spm-model FILE");
+      }
     }
     if (System.getProperty("albert.threads") == null) {
       System.setProperty("albert.threads", "1"); // one executor core; before BLAS starts
     }
     AlbertConfig shape = config != null ? AlbertConfig.read(config) : Presets.load(preset);
-    PrintWriter err = spec.commandLine().getErr();
-    var results =
-        ScoreBenchmark.run(
+    return benchOutput.run(
+        new ScoreBenchmark(
             new ScoreBenchmark.Options(
-                input, docs, spmModel, shape, maxSeqLength, stride, batchTokens, policies, seed),
-            err);
-    PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      ScoreBenchmark.printJson(results, out);
-    } else {
-      ScoreBenchmark.printTable(results, out);
-    }
-    out.flush();
-    return 0;
+                documents, docs, spm, shape, maxSeqLength, stride, batchTokens, policies, seed)));
   }
 }

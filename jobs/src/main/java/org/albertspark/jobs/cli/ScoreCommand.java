@@ -1,10 +1,7 @@
 package org.albertspark.jobs.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.albertspark.jobs.io.TableFormat;
@@ -83,15 +80,7 @@ public final class ScoreCommand implements Callable<Integer> {
       description = "Input columns to carry into the output, comma-separated.")
   List<String> keepCols = List.of();
 
-  @Option(
-      names = "--output",
-      required = true,
-      paramLabel = "DIR",
-      description = "Output directory (Parquet and _SUMMARY.json).")
-  String output;
-
-  @Option(names = "--overwrite", description = "Replace an existing --output directory.")
-  boolean overwrite;
+  @Mixin OutputOptions outputOptions;
 
   @Option(
       names = "--previous",
@@ -148,14 +137,12 @@ public final class ScoreCommand implements Callable<Integer> {
       description = "Print progress every S seconds (default: ${DEFAULT-VALUE}).")
   int progressSeconds;
 
-  @Option(names = "--quiet", description = "No progress lines.")
-  boolean quiet;
+  @Mixin Progress progress;
 
   @Mixin SparkOptions sparkOptions;
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter err = spec.commandLine().getErr();
     if (maxSeqLength < 0 || stride < 0 || batchTokens <= 0 || progressSeconds <= 0) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
@@ -170,58 +157,42 @@ public final class ScoreCommand implements Callable<Integer> {
             fmt,
             idCol,
             textCol,
-            output,
-            overwrite,
+            outputOptions.output,
+            outputOptions.overwrite,
             keepCols,
             previous,
             new ScoringOptions(maxSeqLength, stride, aggregate, batchTokens, threshold),
             sparkOptions.partitions);
-    DateTimeFormatter hms = DateTimeFormatter.ofPattern("HH:mm:ss");
-    SparkSession spark = sparkOptions.session("albert score");
-    try {
-      ObjectNode s =
-          ScoreJob.run(
-              spark,
-              cfg,
-              msg -> {
-                if (!quiet) {
-                  err.println(LocalTime.now().format(hms) + " " + msg);
-                  err.flush();
-                }
-              },
-              Duration.ofSeconds(progressSeconds));
-      spec.commandLine()
-          .getOut()
-          .printf(
-              "scored %s: rows in %d, out %d; scored %d, skipped (unchanged) %d, errors %d %s;"
-                  + " windows %d; %.1f docs/s over %.1f s; wrote %s (summary in %s)%n",
-              s.path("model").asText(),
-              s.path("rows_in").asLong(),
-              s.path("rows_out").asLong(),
-              s.path("scored").asLong(),
-              s.path("skipped").asLong(),
-              s.path("errors").asLong(),
-              s.path("errors_by_reason"),
-              s.path("windows").asLong(),
-              s.path("docs_per_second").asDouble(),
-              s.path("seconds").asDouble(),
-              output,
-              ScoreJob.SUMMARY);
-      return 0;
+    ObjectNode s;
+    try (SparkSession spark = sparkOptions.session("albert score")) {
+      s = ScoreJob.run(spark, cfg, progress, Duration.ofSeconds(progressSeconds));
     } catch (Exception e) {
-      // Bad input (missing path or column, not a classifier, existing output): exit 2.
-      boolean badInput =
-          e instanceof IllegalArgumentException
-              || e instanceof org.apache.spark.sql.AnalysisException
-              || (e instanceof java.io.UncheckedIOException
-                  && e.getCause() instanceof java.nio.file.NoSuchFileException);
-      if (!badInput) {
-        throw e;
+      // a missing input path or column (Spark's AnalysisException), a model directory without
+      // its files: bad input, exit 2
+      if (e instanceof org.apache.spark.sql.AnalysisException
+          || (e instanceof java.io.UncheckedIOException
+              && e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+        throw new UsageException(e.getMessage(), e);
       }
-      err.println("albert score: error: " + e.getMessage());
-      return 2;
-    } finally {
-      spark.stop();
+      throw e;
     }
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "scored %s: rows in %d, out %d; scored %d, skipped (unchanged) %d, errors %d %s;"
+                + " windows %d; %.1f docs/s over %.1f s; wrote %s (summary in %s)%n",
+            s.path("model").asText(),
+            s.path("rows_in").asLong(),
+            s.path("rows_out").asLong(),
+            s.path("scored").asLong(),
+            s.path("skipped").asLong(),
+            s.path("errors").asLong(),
+            s.path("errors_by_reason"),
+            s.path("windows").asLong(),
+            s.path("docs_per_second").asDouble(),
+            s.path("seconds").asDouble(),
+            outputOptions.output,
+            ScoreJob.SUMMARY);
+    return AlbertCli.EXIT_OK;
   }
 }

@@ -22,6 +22,9 @@ public enum BatchPolicy {
   /** Bucketed lengths are multiples of this: fewer distinct shapes, little padding. */
   static final int ROUND = 16;
 
+  /** Bucketed batches of at least a quarter budget end before padded / real tokens passes this. */
+  static final double MAX_PADDING = 1.1;
+
   /** Batch size of {@link #PAD_EACH_BATCH}. */
   static final int HF_BATCH = 32;
 
@@ -44,14 +47,23 @@ public enum BatchPolicy {
         sorted.sort(Comparator.comparingInt(length));
         List<W> rows = new ArrayList<>();
         int seq = 0;
+        long real = 0;
         for (W w : sorted) {
-          int padded = Math.min(maxLength, roundUp(length.applyAsInt(w)));
-          if (!rows.isEmpty() && (long) (rows.size() + 1) * padded > budget) {
+          int len = length.applyAsInt(w);
+          int padded = Math.min(maxLength, roundUp(len));
+          long cost = (long) (rows.size() + 1) * padded;
+          boolean full = cost > budget;
+          // a batch big enough to keep the GEMMs efficient ends where padding would pass 10%
+          boolean wasteful =
+              (long) rows.size() * seq >= budget / 4 && cost > MAX_PADDING * (real + len);
+          if (!rows.isEmpty() && (full || wasteful)) {
             out.add(new Planned<>(rows, seq));
             rows = new ArrayList<>();
+            real = 0;
           }
           rows.add(w);
           seq = padded;
+          real += len;
         }
         if (!rows.isEmpty()) {
           out.add(new Planned<>(rows, seq));

@@ -36,11 +36,6 @@ public final class ClassifierCache {
         });
   }
 
-  /** Number of classifiers this JVM holds (for tests). */
-  static int size() {
-    return LOADED.size();
-  }
-
   private static LoadedClassifier load(ModelIdentity identity) throws IOException {
     Path dir = new Path(identity.dir());
     FileSystem fs = dir.getFileSystem(new Configuration());

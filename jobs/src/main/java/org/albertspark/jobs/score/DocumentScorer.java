@@ -59,6 +59,7 @@ public final class DocumentScorer {
   private final int windowLength;
   private final int classes;
   private Workspace workspace;
+  private long lastCollection = System.nanoTime();
   private long batches, windows, tokens, paddedTokens, forwardNanos;
 
   public DocumentScorer(LoadedClassifier classifier, ScoringOptions options, BatchPolicy policy) {
@@ -200,7 +201,16 @@ public final class DocumentScorer {
       tokens += w.length;
     }
     if (workspace == null || !workspace.fits(model.config(), model.head(), b, seq, false)) {
-      workspace = null; // let the old one go before allocating the next
+      boolean replacing = workspace != null;
+      workspace = null;
+      // A workspace's off-heap buffers are freed only once the collector finds them unreachable,
+      // and a small heap sees no pressure to collect: without this, retired workspaces of other
+      // shapes piled up (measured: peak RSS 4.1 GB vs 2.2 GB for one fixed shape). At most once a
+      // second, beside forward passes of seconds.
+      if (replacing && System.nanoTime() - lastCollection > 1_000_000_000L) {
+        System.gc();
+        lastCollection = System.nanoTime();
+      }
       workspace = Workspace.forInference(model.config(), model.head(), b, seq);
     }
     long t0 = System.nanoTime();

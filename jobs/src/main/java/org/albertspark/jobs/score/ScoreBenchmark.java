@@ -9,11 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
+import org.albertspark.jobs.bench.BenchReport;
+import org.albertspark.jobs.bench.Benchmark;
 import org.albertspark.jobs.bench.ModelBenchmark;
 import org.albertspark.model.AlbertModel;
 import org.albertspark.model.config.AlbertConfig;
@@ -28,7 +28,7 @@ import org.albertspark.tokenizer.SentencePieceModel;
  * only the batching differs. Also the padding overhead and the process's peak resident memory per
  * policy.
  */
-public final class ScoreBenchmark {
+public final class ScoreBenchmark implements Benchmark {
 
   /**
    * @param documents a TSV with a header and the text in its last column (gzip if named .gz)
@@ -56,28 +56,60 @@ public final class ScoreBenchmark {
       long tokens,
       long paddedTokens,
       long batches,
-      long peakRssMb) {
+      long peakRssMb) {}
 
-    Map<String, Object> asMap(double baseline) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("policy", policy.name().toLowerCase(java.util.Locale.ROOT));
-      m.put("docs", docs);
-      m.put("seconds", round(seconds));
-      m.put("docs_per_s_per_core", round(docsPerSecondPerCore));
-      m.put("speedup_vs_pad_to_max", baseline > 0 ? round(docsPerSecondPerCore / baseline) : null);
-      m.put("windows", windows);
-      m.put("tokens", tokens);
-      m.put("padded_tokens", paddedTokens);
-      m.put("padding_overhead", round((double) paddedTokens / tokens));
-      m.put("batches", batches);
-      m.put("peak_rss_mb", peakRssMb);
-      return m;
-    }
+  private final Options options;
+
+  public ScoreBenchmark(Options options) {
+    this.options = options;
   }
 
-  private ScoreBenchmark() {}
+  @Override
+  public BenchReport run(PrintWriter progress) throws IOException {
+    List<Result> results = measure(options, progress);
+    double base =
+        results.stream()
+            .filter(r -> r.policy() == BatchPolicy.PAD_TO_MAX)
+            .mapToDouble(Result::docsPerSecondPerCore)
+            .findFirst()
+            .orElse(0);
+    BenchReport.Builder b =
+        BenchReport.builder()
+            .context(
+                String.format(
+                    "%d documents of %s, windows of %d tokens (stride %d), %d-token budget, %d"
+                        + " thread(s) per forward pass",
+                    results.isEmpty() ? 0 : results.get(0).docs(),
+                    options.documents(),
+                    options.maxSeqLength(),
+                    options.stride(),
+                    options.batchTokens(),
+                    Blas.THREADS))
+            .column("policy", "policy", v -> (String) v)
+            .column("docs", "docs", "%d")
+            .column("seconds", "seconds", "%.1f")
+            .column("docs_per_s_per_core", "docs/s/core", "%.3f")
+            .column("speedup_vs_pad_to_max", "vs pad_to_max", "%.2fx")
+            .column("windows", "windows", "%d")
+            .column("padding_overhead", "padded/real", "%.2f")
+            .column("batches", "batches", "%d")
+            .column("peak_rss_mb", "peak RSS MB", "%d");
+    for (Result r : results) {
+      b.row(
+          r.policy().name().toLowerCase(java.util.Locale.ROOT),
+          r.docs(),
+          r.seconds(),
+          r.docsPerSecondPerCore(),
+          base > 0 ? r.docsPerSecondPerCore() / base : null,
+          r.windows(),
+          (double) r.paddedTokens() / r.tokens(),
+          r.batches(),
+          r.peakRssMb());
+    }
+    return b.build();
+  }
 
-  public static List<Result> run(Options o, PrintWriter log) throws IOException {
+  static List<Result> measure(Options o, PrintWriter log) throws IOException {
     List<String> texts = sample(o.documents(), o.docs(), o.seed());
     AlbertConfig config = o.shape().forSequenceClassification(List.of("negative", "positive"));
     AlbertModel model = AlbertModel.initialize(config, Head.SEQUENCE_CLASSIFICATION, o.seed());
@@ -155,54 +187,5 @@ public final class ScoreBenchmark {
     } catch (IOException | UnsupportedOperationException e) {
       // not Linux: the peak is the process's so far
     }
-  }
-
-  public static void printTable(List<Result> results, PrintWriter out) {
-    double base = baseline(results);
-    out.printf(
-        "%-15s %6s %9s %12s %9s %9s %10s %8s %9s%n",
-        "policy",
-        "docs",
-        "seconds",
-        "docs/s/core",
-        "vs pad",
-        "windows",
-        "pad x",
-        "batches",
-        "peak MB");
-    for (Result r : results) {
-      Map<String, Object> m = r.asMap(base);
-      out.printf(
-          "%-15s %6d %9.1f %12.2f %9s %9d %10.2f %8d %9d%n",
-          m.get("policy"),
-          r.docs(),
-          r.seconds(),
-          r.docsPerSecondPerCore(),
-          m.get("speedup_vs_pad_to_max") == null ? "-" : m.get("speedup_vs_pad_to_max") + "x",
-          r.windows(),
-          (double) r.paddedTokens() / r.tokens(),
-          r.batches(),
-          r.peakRssMb());
-    }
-  }
-
-  public static void printJson(List<Result> results, PrintWriter out) throws IOException {
-    double base = baseline(results);
-    var json = new com.fasterxml.jackson.databind.ObjectMapper();
-    for (Result r : results) {
-      out.println(json.writeValueAsString(r.asMap(base)));
-    }
-  }
-
-  private static double baseline(List<Result> results) {
-    return results.stream()
-        .filter(r -> r.policy() == BatchPolicy.PAD_TO_MAX)
-        .mapToDouble(Result::docsPerSecondPerCore)
-        .findFirst()
-        .orElse(0);
-  }
-
-  private static double round(double v) {
-    return Math.round(v * 100) / 100.0;
   }
 }

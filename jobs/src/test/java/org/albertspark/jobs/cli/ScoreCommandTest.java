@@ -21,9 +21,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code albert score} end to end: formats, malformed rows, summary, incremental runs. */
 class ScoreCommandTest {
 
-  private static List<Row> read(Path parquet) {
+  /**
+   * The rows in file order (part-00000 first): Spark's reader packs files by size, so reading the
+   * directory at once would not show the order the job wrote.
+   */
+  private static List<Row> read(Path parquet) throws java.io.IOException {
     SparkSession s = SparkSession.builder().master("local[1]").getOrCreate();
-    return s.read().parquet(parquet.toString()).collectAsList();
+    List<Row> rows = new java.util.ArrayList<>();
+    try (var files = Files.list(parquet)) {
+      for (Path f :
+          files.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList()) {
+        rows.addAll(s.read().parquet(f.toString()).collectAsList());
+      }
+    }
+    return rows;
   }
 
   @Test
@@ -143,7 +154,9 @@ class ScoreCommandTest {
             in.toString(),
             "--output",
             out.toString(),
-            "--quiet");
+            "--quiet",
+            "--partitions",
+            "3");
     assertEquals(0, r.exit(), r.err());
     List<Row> rows = read(out);
     assertEquals(List.of(1L, 2L, 3L), rows.stream().map(x -> x.getLong(0)).toList());
