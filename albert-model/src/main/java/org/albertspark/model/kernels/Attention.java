@@ -19,12 +19,15 @@ public final class Attention {
   private Attention() {}
 
   /**
-   * probs[b,h,T,T] = softmax(Q_bh K_bhᵀ / √d + maskAdd[b]); ctx[b·T+t, h·d..] = (probs ⊙ dropMask)
-   * V_bh.
+   * probs[b,h,Tq,T] = softmax(Q_bh K_bhᵀ / √d + maskAdd[b]); ctx[b·Tq+i, h·d..] = (probs ⊙
+   * dropMask) V_bh. Tq = T in a transformer layer; Tq = 1 when only each sequence's first position
+   * is queried (its [CLS] row, {@code q} and {@code ctx} holding [B, H]). {@code ctx} may alias
+   * {@code q}: every query of a sequence is read before its context is written.
    *
+   * @param q [B·Tq, H] queries; k, v [B·T, H]
    * @param maskAdd [B, T]: 0 for attended keys, {@link #MASK_FILL} for padding
-   * @param dropped [B,h,T,T] probabilities after dropout, or null when there is no dropout
-   * @param dropMask [B,h,T,T] 0 or 1/(1-p), or null
+   * @param dropped [B,h,Tq,T] probabilities after dropout, or null when there is no dropout
+   * @param dropMask [B,h,Tq,T] 0 or 1/(1-p), or null
    */
   public static void forward(
       Slice ctx,
@@ -36,74 +39,81 @@ public final class Attention {
       Slice v,
       Slice maskAdd,
       int batch,
+      int queries,
       int seq,
       int heads,
       int headDim) {
     int hidden = heads * headDim;
     float scale = (float) (1.0 / Math.sqrt(headDim));
-    long tt = (long) seq * seq;
+    long qt = (long) queries * seq;
     for (int b = 0; b < batch; b++) {
       for (int h = 0; h < heads; h++) {
-        long qkv = (long) b * seq * hidden + (long) h * headDim;
+        long qo = (long) b * queries * hidden + (long) h * headDim;
+        long kv = (long) b * seq * hidden + (long) h * headDim;
         Blas.gemm(
             false,
             true,
-            seq,
+            queries,
             seq,
             headDim,
             scale,
             q,
-            qkv,
+            qo,
             hidden,
             k,
-            qkv,
+            kv,
             hidden,
             0f,
             probs,
-            ((long) b * heads + h) * tt,
+            ((long) b * heads + h) * qt,
             seq);
       }
     }
     Parallel.forRange(
-        batch * heads * seq,
+        batch * heads * queries,
         4L * seq,
-        (from, to) -> softmaxRows(probs, maskAdd, from, to, heads, seq));
+        (from, to) -> softmaxRows(probs, maskAdd, from, to, heads * queries, seq));
     Slice used = probs;
     if (dropMask != null) {
-      Elementwise.multiply(dropped, probs, dropMask, (long) batch * heads * tt);
+      Elementwise.multiply(dropped, probs, dropMask, (long) batch * heads * qt);
       used = dropped;
     }
     for (int b = 0; b < batch; b++) {
       for (int h = 0; h < heads; h++) {
-        long qkv = (long) b * seq * hidden + (long) h * headDim;
+        long qo = (long) b * queries * hidden + (long) h * headDim;
+        long kv = (long) b * seq * hidden + (long) h * headDim;
         Blas.gemm(
             false,
             false,
-            seq,
+            queries,
             headDim,
             seq,
             1f,
             used,
-            ((long) b * heads + h) * tt,
+            ((long) b * heads + h) * qt,
             seq,
             v,
-            qkv,
+            kv,
             hidden,
             0f,
             ctx,
-            qkv,
+            qo,
             hidden);
       }
     }
   }
 
-  /** In place, rows [from, to) of [B·heads·T, T]: row ← softmax(row + maskAdd[b]). */
-  private static void softmaxRows(Slice s, Slice maskAdd, int from, int to, int heads, int seq) {
+  /**
+   * In place, rows [from, to) of [B·rowsPerSequence, T]: row ← softmax(row + maskAdd[b]), b the
+   * row's sequence.
+   */
+  private static void softmaxRows(
+      Slice s, Slice maskAdd, int from, int to, int rowsPerSequence, int seq) {
     ByteBuffer sb = Vec.buf(s), mb = Vec.buf(maskAdd);
     int bound = Vec.loopBound(seq);
     for (int r = from; r < to; r++) {
       long row = (long) r * seq;
-      long m = (long) (r / (heads * seq)) * seq;
+      long m = (long) (r / rowsPerSequence) * seq;
       FloatVector mx = FloatVector.broadcast(Vec.S, Float.NEGATIVE_INFINITY);
       int j = 0;
       for (; j < bound; j += Vec.L) {

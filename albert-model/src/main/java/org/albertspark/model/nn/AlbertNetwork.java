@@ -56,15 +56,19 @@ public final class AlbertNetwork {
     if (!ws.fits(c, model.head(), batch.batchSize(), batch.seqLength(), ws.training)) {
       throw new IllegalArgumentException(
           "workspace is for batch "
-              + ws.batch
+              + ws.maxBatch
               + " x "
-              + ws.seq
+              + ws.maxSeq
+              + (ws.maxTokens < (long) ws.maxBatch * ws.maxSeq
+                  ? " within " + ws.maxTokens + " tokens"
+                  : "")
               + ", not "
               + batch.batchSize()
               + " x "
               + batch.seqLength());
     }
     batch.validate(c);
+    ws.shape(batch.batchSize(), batch.seqLength());
     ParameterViews w = model.parameters().views();
     SplittableRandom rng = new SplittableRandom(dropoutSeed);
     int bsz = batch.batchSize(), t = batch.seqLength(), n = bsz * t;
@@ -94,21 +98,29 @@ public final class AlbertNetwork {
     // E → H: [N, E] → [N, H]
     linear(ws, ws.hidden[0], ws.embOut, w.embeddingMapping(), n, e, h);
 
+    boolean clsRows = ws.outputs == Workspace.Outputs.CLS_ROWS;
     for (int layer = 0; layer < c.numHiddenLayers(); layer++) {
       int group = c.groupOfLayer(layer);
       for (int inner = 0; inner < c.innerGroupNum(); inner++) {
         int a = layer * c.innerGroupNum() + inner;
-        layerForward(c, w.layer(group, inner), ws, a, rng);
+        if (clsRows && a == ws.applications - 1) {
+          clsLayerForward(c, w.layer(group, inner), ws, a);
+        } else {
+          layerForward(c, w.layer(group, inner), ws, a, rng);
+        }
       }
     }
 
-    // pooler: tanh(W h[:, 0] + b), first token of each sequence (rows T·H apart): [B, H]
+    // pooler: tanh(W h[:, 0] + b), first token of each sequence (rows T·H apart, or H apart when
+    // the last layer computed only those rows): [B, H]
     Slice last = ws.hidden[ws.applications];
-    linear(ws, LINEAR_FORWARD, ws.pooled, last, t * h, w.pooler(), bsz, h, h);
+    linear(ws, LINEAR_FORWARD, ws.pooled, last, clsRows ? h : t * h, w.pooler(), bsz, h, h);
     timed(ws, ACTIVATION, () -> Activations.tanhForward(ws.pooled, ws.pooled, (long) bsz * h));
 
-    ws.clsIn.copyFrom(ws.pooled);
-    dropout(ws.clsIn, ws.clsDropMask, (long) bsz * h, c.classifierDropoutProb(), rng);
+    if (ws.clsIn != ws.pooled) {
+      ws.clsIn.sub(0, (long) bsz * h).copyFrom(ws.pooled.sub(0, (long) bsz * h));
+      dropout(ws.clsIn, ws.clsDropMask, (long) bsz * h, c.classifierDropoutProb(), rng);
+    }
     return model.head() == Head.PRETRAINING
         ? pretrainingHeadsForward(c, w.pretraining(), batch, ws)
         : classifierForward(c, w.classifier(), batch, ws);
@@ -133,7 +145,6 @@ public final class AlbertNetwork {
       AlbertConfig c, Layer w, Workspace ws, int a, SplittableRandom rng) {
     Workspace.LayerActivations l = ws.layer(a);
     int n = ws.batch * ws.seq, h = c.hiddenSize(), inter = c.intermediateSize();
-    int heads = c.numAttentionHeads();
     long nh = (long) n * h;
     Slice x = ws.hidden[a];
     // q, k, v = x Wᵀ + b: [N, H]
@@ -144,23 +155,7 @@ public final class AlbertNetwork {
       Dropout.fillMask(l.dropMask, l.dropMask.size(), c.attentionProbsDropoutProb(), rng);
     }
     // probs = dropout(softmax(q kᵀ / √d + mask)) [B, heads, T, T]; ctx = probs v [N, H]
-    timed(
-        ws,
-        ATTENTION_FORWARD,
-        () ->
-            Attention.forward(
-                l.ctx,
-                l.probs,
-                l.dropped,
-                l.dropMask,
-                l.q,
-                l.k,
-                l.v,
-                ws.maskAdd,
-                ws.batch,
-                ws.seq,
-                heads,
-                h / heads));
+    attention(ws, l, ws.seq);
     // attnOut = LayerNorm(x + dropout(ctx Wᵀ + b))
     linear(ws, l.proj, l.ctx, w.attnDense(), n, h, h);
     dropout(l.proj, l.projDropMask, nh, c.hiddenDropoutProb(), rng);
@@ -175,6 +170,89 @@ public final class AlbertNetwork {
     linear(ws, l.res2, l.ffnAct, w.ffnOutput(), n, inter, h);
     timed(ws, RESIDUAL_AND_DROPOUT, () -> Elementwise.addInPlace(l.res2, l.attnOut, nh));
     layerNorm(ws, ws.hidden[a + 1], l.mean2, l.rstd2, l.res2, w.outputNorm(), n, h, c);
+  }
+
+  /**
+   * Attention of layer activations {@code l} with {@code queries} queries per sequence (T, or 1 for
+   * the [CLS] rows). Training keeps every sequence's probabilities for backward; inference runs one
+   * sequence at a time through a [heads, Tq, T] block (the same GEMMs and softmax rows).
+   */
+  private static void attention(Workspace ws, Workspace.LayerActivations l, int queries) {
+    int heads = ws.config.numAttentionHeads(), h = ws.config.hiddenSize(), t = ws.seq;
+    timed(
+        ws,
+        ATTENTION_FORWARD,
+        () -> {
+          if (ws.training) {
+            Attention.forward(
+                l.ctx,
+                l.probs,
+                l.dropped,
+                l.dropMask,
+                l.q,
+                l.k,
+                l.v,
+                ws.maskAdd,
+                ws.batch,
+                queries,
+                t,
+                heads,
+                h / heads);
+            return;
+          }
+          long qh = (long) queries * h, th = (long) t * h;
+          for (int b = 0; b < ws.batch; b++) {
+            Attention.forward(
+                l.ctx.sub(b * qh, qh),
+                l.probs,
+                null,
+                null,
+                l.q.sub(b * qh, qh),
+                l.k.sub(b * th, th),
+                l.v.sub(b * th, th),
+                ws.maskAdd.sub((long) b * t, t),
+                1,
+                queries,
+                t,
+                heads,
+                h / heads);
+          }
+        });
+  }
+
+  /**
+   * The last layer when only the first row of each sequence is wanted (inference, {@link
+   * Workspace.Outputs#CLS_ROWS}): keys and values of every row, the rest of the layer for the B
+   * [CLS] rows only. hidden[a] [N, H] → hidden[a + 1] [B, H]. Row for row what {@link
+   * #layerForward} computes.
+   */
+  private static void clsLayerForward(AlbertConfig c, Layer w, Workspace ws, int a) {
+    Workspace.LayerActivations l = ws.layer(a);
+    int bsz = ws.batch, n = bsz * ws.seq, h = c.hiddenSize(), inter = c.intermediateSize();
+    long bh = (long) bsz * h;
+    Slice x = ws.hidden[a];
+    // k, v = x Wᵀ + b: [N, H]; q from the gathered first rows: [B, H]
+    linear(ws, l.k, x, w.key(), n, h, h);
+    linear(ws, l.v, x, w.value(), n, h, h);
+    for (int b = 0; b < bsz; b++) {
+      ws.clsPositions[b] = b * ws.seq;
+    }
+    Gather.forward(ws.clsX, x, ws.clsPositions, bsz, h);
+    linear(ws, l.q, ws.clsX, w.query(), bsz, h, h);
+    // ctx = softmax(q kᵀ / √d + mask) v: [B, H]
+    attention(ws, l, 1);
+    // attnOut = LayerNorm(x_cls + ctx Wᵀ + b); FFN; out = LayerNorm(ffn + attnOut): [B, H]
+    linear(ws, l.proj, l.ctx, w.attnDense(), bsz, h, h);
+    timed(ws, RESIDUAL_AND_DROPOUT, () -> Elementwise.add(l.res1, ws.clsX, l.proj, bh));
+    layerNorm(ws, l.attnOut, l.mean1, l.rstd1, l.res1, w.attnNorm(), bsz, h, c);
+    linear(ws, l.ffnPre, l.attnOut, w.ffn(), bsz, h, inter);
+    timed(
+        ws,
+        ACTIVATION,
+        () -> Activations.forward(c.activation(), l.ffnAct, l.ffnPre, (long) bsz * inter));
+    linear(ws, l.res2, l.ffnAct, w.ffnOutput(), bsz, inter, h);
+    timed(ws, RESIDUAL_AND_DROPOUT, () -> Elementwise.addInPlace(l.res2, l.attnOut, bh));
+    layerNorm(ws, ws.hidden[a + 1], l.mean2, l.rstd2, l.res2, w.outputNorm(), bsz, h, c);
   }
 
   private static Losses pretrainingHeadsForward(

@@ -8,15 +8,32 @@ import org.albertspark.model.tensor.FloatMemory;
 import org.albertspark.model.tensor.Slice;
 
 /**
- * The working memory of forward and backward passes for one batch shape: activations kept for
- * backward, gradient scratch, head outputs. Allocated once and reused every step (no allocation
- * churn in a training loop). One workspace per thread; the model itself is shared.
+ * The working memory of forward and backward passes: activations kept for backward, gradient
+ * scratch, head outputs. Allocated once for a capacity (at most B sequences, each at most T tokens,
+ * N tokens in all) and reused for every batch within it: a smaller batch uses the first rows of
+ * each buffer (no allocation churn in a training loop or a scoring stream). One workspace per
+ * thread; the model itself is shared.
  *
- * <p>Shapes: N = B·T rows; E embedding, H hidden, I intermediate, V vocab, A = L·inner layer
- * applications; R the rows the MLM head runs on ({@link MlmRows}). In inference mode the per-layer
- * buffers exist once and are reused by every layer.
+ * <p>Shapes: N = B·T rows of the current batch; E embedding, H hidden, I intermediate, V vocab, A =
+ * L·inner layer applications; R the rows the MLM head runs on ({@link MlmRows}). In inference mode
+ * the per-layer buffers exist once, reused by every layer, and attention runs one sequence at a
+ * time (its probabilities are not kept); what else is kept is the workspace's {@link Outputs}.
  */
 public final class Workspace {
+
+  /** What an inference pass keeps (training keeps everything backward needs). */
+  public enum Outputs {
+    /** HF's hidden_states: every layer's output, [N, H] each (the forward tool, fixture tests). */
+    HIDDEN_STATES,
+    /** Only the last hidden state [N, H]: one hidden buffer, overwritten layer by layer. */
+    LAST_HIDDEN_STATE,
+    /**
+     * Only what the pooler reads: the last layer computes keys and values for every row but the
+     * rest (query, attention output, dense, LayerNorm, FFN) for the first row of each sequence, so
+     * {@link #lastHiddenState()} is [B, H], the [CLS] rows. Classification inference only.
+     */
+    CLS_ROWS
+  }
 
   /** The positions the MLM head (dense H→E, activation, LayerNorm, tied decoder E→V) runs on. */
   public enum MlmRows {
@@ -32,12 +49,13 @@ public final class Workspace {
 
   final AlbertConfig config;
   final Head head;
-  final int batch;
-  final int seq;
+  final int maxBatch, maxSeq, maxTokens; // capacity
+  int batch, seq; // the shape of the current batch, set by forward
   final boolean training;
   final boolean dropout;
   final int applications;
   final MlmRows mlmRows;
+  final Outputs outputs;
   Profile profile; // null: not profiling
 
   // embeddings
@@ -48,11 +66,15 @@ public final class Workspace {
   final Slice embDropMask; // [N, E] or null
 
   /**
-   * hidden[a] is the input of layer application a; hidden[A] the last hidden state. [N, H] each.
+   * hidden[a] is the input of layer application a; hidden[A] the last hidden state. [N, H] each;
+   * all one buffer, updated in place, unless training or keeping {@link Outputs#HIDDEN_STATES}.
    */
   final Slice[] hidden;
 
   final LayerActivations[] layers; // [A] when training, else one shared
+
+  final int[] clsPositions; // [B] (CLS_ROWS) the row b·T of each sequence's first token
+  final Slice clsX; // [B, H] (CLS_ROWS) the last layer's input at those rows
 
   // pooler and heads
   final Slice pooled; // [B, H] tanh output
@@ -78,6 +100,35 @@ public final class Workspace {
     final Slice q, k, v, ctx, proj, res1, mean1, rstd1, attnOut, ffnPre, ffnAct, res2, mean2, rstd2;
     final Slice probs, dropped, dropMask, projDropMask;
 
+    /**
+     * Inference: nothing is kept for backward, so each buffer is reused as soon as it is read for
+     * the last time (bit-identical results, 4 [N, H] buffers instead of 10): the context overwrites
+     * the queries (attention reads a sequence's queries before writing its context), the attention
+     * output path (proj, res1, attnOut) runs in the keys' buffer, the FFN output in the values'.
+     * {@code scores} holds one sequence's probabilities.
+     */
+    LayerActivations(int n, int h, int inter, long scores) {
+      q = alloc((long) n * h);
+      k = alloc((long) n * h);
+      v = alloc((long) n * h);
+      ctx = q;
+      proj = k;
+      res1 = k;
+      attnOut = k;
+      ffnPre = alloc((long) n * inter);
+      ffnAct = ffnPre;
+      res2 = v;
+      mean1 = alloc(n);
+      rstd1 = alloc(n);
+      mean2 = mean1;
+      rstd2 = rstd1;
+      probs = alloc(scores);
+      dropped = null;
+      dropMask = null;
+      projDropMask = null;
+    }
+
+    /** Training: every activation backward reads, in its own buffer. */
     LayerActivations(
         int n, int h, int inter, long scores, boolean attnDropout, boolean hiddenDropout) {
       q = alloc((long) n * h);
@@ -101,9 +152,23 @@ public final class Workspace {
     }
   }
 
-  /** A workspace for inference (no backward, no dropout), with the MLM logits of every position. */
+  /**
+   * A workspace for inference (no backward, no dropout) on batches up to {@code batch} x {@code
+   * seq}, with every hidden state and the MLM logits of every position.
+   */
   public static Workspace forInference(AlbertConfig config, Head head, int batch, int seq) {
     return new Workspace(config, head, batch, seq, false, false);
+  }
+
+  /**
+   * A workspace for inference on any batch of at most {@code maxBatch} sequences of at most {@code
+   * maxSeq} tokens and at most {@code maxTokens} tokens in all (B·T): sized once for a token
+   * budget, it serves every smaller shape of a scoring stream.
+   */
+  public static Workspace forInference(
+      AlbertConfig config, Head head, int maxBatch, int maxSeq, int maxTokens, Outputs outputs) {
+    return new Workspace(
+        config, head, maxBatch, maxSeq, maxTokens, false, false, MlmRows.ALL, outputs);
   }
 
   /**
@@ -138,20 +203,62 @@ public final class Workspace {
       boolean training,
       boolean dropout,
       MlmRows mlmRows) {
-    if (batch <= 0 || seq <= 0) {
-      throw new IllegalArgumentException("batch " + batch + " x seq " + seq + " is empty");
+    this(
+        config,
+        head,
+        batch,
+        seq,
+        Math.multiplyExact(batch, seq),
+        training,
+        dropout,
+        mlmRows,
+        Outputs.HIDDEN_STATES);
+  }
+
+  private Workspace(
+      AlbertConfig config,
+      Head head,
+      int maxBatch,
+      int maxSeq,
+      int maxTokens,
+      boolean training,
+      boolean dropout,
+      MlmRows mlmRows,
+      Outputs outputs) {
+    if (maxBatch <= 0 || maxSeq <= 0 || maxTokens < maxSeq) {
+      throw new IllegalArgumentException(
+          "batch "
+              + maxBatch
+              + " x seq "
+              + maxSeq
+              + " within "
+              + maxTokens
+              + " tokens holds no batch of a full-length sequence");
     }
     this.mlmRows = Objects.requireNonNull(mlmRows, "mlmRows");
+    this.outputs = Objects.requireNonNull(outputs, "outputs");
+    if (outputs == Outputs.CLS_ROWS && head == Head.PRETRAINING) {
+      throw new IllegalArgumentException("the MLM head needs every row: no CLS_ROWS workspace");
+    }
+    if (training && outputs != Outputs.HIDDEN_STATES) {
+      throw new IllegalArgumentException("training keeps every hidden state, not " + outputs);
+    }
     this.config = config;
     this.head = head;
-    this.batch = batch;
-    this.seq = seq;
+    this.maxBatch = Math.min(maxBatch, maxTokens);
+    this.maxSeq = maxSeq;
+    this.maxTokens = Math.min(maxTokens, Math.multiplyExact(this.maxBatch, maxSeq));
+    this.batch = this.maxBatch;
+    this.seq = maxSeq;
     this.training = training;
     this.dropout = dropout;
     this.applications = config.numHiddenLayers() * config.innerGroupNum();
-    int n = batch * seq, e = config.embeddingSize(), h = config.hiddenSize();
+    int n = this.maxTokens, b = this.maxBatch;
+    int e = config.embeddingSize(), h = config.hiddenSize();
     int inter = config.intermediateSize(), v = config.vocabSize();
-    long scores = (long) batch * config.numAttentionHeads() * seq * seq;
+    int heads = config.numAttentionHeads();
+    // training keeps [B, heads, T, T]: B·T·T ≤ N·T; inference one sequence's [heads, T, T]
+    long scores = (long) heads * maxSeq * (training ? Math.min((long) b * maxSeq, n) : maxSeq);
     boolean hiddenDropout = dropout && config.hiddenDropoutProb() > 0;
     boolean attnDropout = dropout && config.attentionProbsDropoutProb() > 0;
     boolean clsDropout = dropout && config.classifierDropoutProb() > 0;
@@ -164,19 +271,27 @@ public final class Workspace {
     embDropMask = hiddenDropout ? alloc((long) n * e) : null;
 
     hidden = new Slice[applications + 1];
+    boolean everyState = outputs == Outputs.HIDDEN_STATES;
     for (int a = 0; a <= applications; a++) {
-      hidden[a] = alloc((long) n * h);
+      hidden[a] = everyState || a == 0 ? alloc((long) n * h) : hidden[0];
     }
-    layers = new LayerActivations[training ? applications : 1];
-    for (int a = 0; a < layers.length; a++) {
-      layers[a] = new LayerActivations(n, h, inter, scores, attnDropout, hiddenDropout);
+    if (training) {
+      layers = new LayerActivations[applications];
+      for (int a = 0; a < layers.length; a++) {
+        layers[a] = new LayerActivations(n, h, inter, scores, attnDropout, hiddenDropout);
+      }
+    } else {
+      layers = new LayerActivations[] {new LayerActivations(n, h, inter, scores)};
     }
+    boolean clsRows = outputs == Outputs.CLS_ROWS;
+    clsPositions = clsRows ? new int[b] : null;
+    clsX = clsRows ? alloc((long) b * h) : null;
 
-    pooled = alloc((long) batch * h);
-    clsIn = alloc((long) batch * h);
-    clsDropMask = clsDropout ? alloc((long) batch * h) : null;
+    pooled = alloc((long) b * h);
+    clsIn = dropout ? alloc((long) b * h) : pooled; // without dropout the classifier reads pooled
+    clsDropMask = clsDropout ? alloc((long) b * h) : null;
     int headWidth = head == Head.PRETRAINING ? 2 : config.numLabels();
-    headLogits = alloc((long) batch * headWidth);
+    headLogits = alloc((long) b * headWidth);
     boolean mlm = head == Head.PRETRAINING;
     boolean gathered = mlm && mlmRows == MlmRows.LABELLED;
     mlmPositions = mlm ? new int[n] : null;
@@ -204,7 +319,7 @@ public final class Workspace {
     dScores = training ? alloc(scores) : null;
     dEmbA = training ? alloc((long) n * e) : null;
     dEmbB = training ? alloc((long) n * e) : null;
-    dCls = training ? alloc((long) batch * h) : null;
+    dCls = training ? alloc((long) b * h) : null;
   }
 
   private static Slice alloc(long n) {
@@ -219,7 +334,7 @@ public final class Workspace {
   Slice mlmLogitsFor(int rows) {
     long v = config.vocabSize();
     if ((long) rows * v > mlmLogits.size()) {
-      int capacity = Math.min(batch * seq, rows + rows / 4);
+      int capacity = Math.min(maxTokens, rows + rows / 4);
       mlmLogits = null; // let the old block be collected before allocating its successor
       mlmLogits = alloc(capacity * v);
     }
@@ -237,45 +352,81 @@ public final class Workspace {
     this.profile = p;
   }
 
+  /** The most sequences a batch may have. */
   public int batchSize() {
-    return batch;
+    return maxBatch;
   }
 
+  /** The longest sequence a batch may have. */
   public int seqLength() {
-    return seq;
+    return maxSeq;
+  }
+
+  /** The most tokens (B·T) a batch may have. */
+  public int tokenCapacity() {
+    return maxTokens;
+  }
+
+  public Outputs outputs() {
+    return outputs;
   }
 
   public boolean training() {
     return training;
   }
 
-  /** True when this workspace fits a batch of this shape. */
+  /** True when this workspace holds a batch of this shape. */
   public boolean fits(AlbertConfig config, Head head, int batch, int seq, boolean training) {
     return this.config.equals(config)
         && this.head == head
-        && this.batch == batch
-        && this.seq == seq
+        && batch <= maxBatch
+        && seq <= maxSeq
+        && (long) batch * seq <= maxTokens
         && this.training == training;
+  }
+
+  /** Sets the shape of the batch the next pass runs on. */
+  void shape(int batch, int seq) {
+    this.batch = batch;
+    this.seq = seq;
+  }
+
+  private long rows() {
+    return (long) batch * seq;
   }
 
   // ---- read access to the last forward pass ([rows, cols] row-major slices) ----
 
   /** Embedding output after LayerNorm [N, E]. */
   public Slice embeddingOutput() {
-    return embOut;
+    return embOut.sub(0, rows() * config.embeddingSize());
   }
 
-  /** HF hidden_states[k]: k = 0 after the E→H mapping, k = 1..L after each outer layer. [N, H] */
+  /**
+   * HF hidden_states[k]: k = 0 after the E→H mapping, k = 1..L after each outer layer. [N, H]
+   *
+   * @throws IllegalStateException for k &lt; L on a workspace that keeps only the last state
+   */
   public Slice hiddenState(int k) {
-    return hidden[k * config.innerGroupNum()];
+    if (k == config.numHiddenLayers()) {
+      return lastHiddenState();
+    }
+    if (outputs != Outputs.HIDDEN_STATES) {
+      throw new IllegalStateException(
+          "this workspace keeps only the last hidden state (Outputs." + outputs + ")");
+    }
+    return hidden[k * config.innerGroupNum()].sub(0, rows() * config.hiddenSize());
   }
 
+  /** [N, H], or [B, H] (the first row of each sequence) on a {@link Outputs#CLS_ROWS} workspace. */
   public Slice lastHiddenState() {
-    return hidden[applications];
+    long r = outputs == Outputs.CLS_ROWS ? batch : rows();
+    return hidden[applications].sub(0, r * config.hiddenSize());
   }
 
+  /** [B, H] */
   public Slice pooledOutput() {
-    return pooled;
+    return pooled.sub(0, (long) batch * config.hiddenSize());
   }
 
   /**
@@ -292,7 +443,7 @@ public final class Workspace {
               + mlmRows
               + "); prediction logits of every position need MlmRows.ALL");
     }
-    return mlmLogits;
+    return mlmLogits.sub(0, rows() * config.vocabSize());
   }
 
   /**
@@ -318,6 +469,6 @@ public final class Workspace {
    * backward.
    */
   public Slice headLogits() {
-    return headLogits;
+    return headLogits.sub(0, (long) batch * (head == Head.PRETRAINING ? 2 : config.numLabels()));
   }
 }
