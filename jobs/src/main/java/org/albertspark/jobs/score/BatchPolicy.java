@@ -31,6 +31,22 @@ public enum BatchPolicy {
   /** One forward pass: its windows and the length they are padded to. */
   record Planned<W>(List<W> rows, int seqLength) {}
 
+  /** The largest batch {@link #plan} makes: rows, and rows × padded length. */
+  record Capacity(int rows, int tokens) {}
+
+  /** What any batch this policy plans for {@code budget} and {@code maxLength} fits in. */
+  Capacity capacity(int budget, int maxLength) {
+    return switch (this) {
+      // every bucketed length is at least min(ROUND, maxLength); a batch stays within budget
+      case BUCKETED -> new Capacity(budget / Math.min(ROUND, maxLength), budget);
+      case PAD_TO_MAX -> {
+        int rows = Math.max(1, budget / maxLength);
+        yield new Capacity(rows, rows * maxLength);
+      }
+      case PAD_EACH_BATCH -> new Capacity(HF_BATCH, HF_BATCH * maxLength);
+    };
+  }
+
   /**
    * Cuts {@code pool} into batches.
    *

@@ -58,8 +58,7 @@ public final class DocumentScorer {
   private final BatchPolicy policy;
   private final int windowLength;
   private final int classes;
-  private Workspace workspace;
-  private long lastCollection = System.nanoTime();
+  private final Workspace workspace;
   private long batches, windows, tokens, paddedTokens, forwardNanos;
 
   public DocumentScorer(LoadedClassifier classifier, ScoringOptions options, BatchPolicy policy) {
@@ -69,6 +68,17 @@ public final class DocumentScorer {
     this.policy = policy;
     this.windowLength = options.windowLength(classifier.model().config());
     this.classes = classifier.labels().size();
+    // one workspace for every batch the policy plans; the last layer computes only [CLS] rows
+    BatchPolicy.Capacity cap = policy.capacity(options.batchTokens(), windowLength);
+    AlbertModel model = classifier.model();
+    this.workspace =
+        Workspace.forInference(
+            model.config(),
+            model.head(),
+            cap.rows(),
+            windowLength,
+            cap.tokens(),
+            Workspace.Outputs.CLS_ROWS);
   }
 
   public Stats stats() {
@@ -200,23 +210,10 @@ public final class DocumentScorer {
       Arrays.fill(mask, r * seq, r * seq + w.length, 1);
       tokens += w.length;
     }
-    if (workspace == null || !workspace.fits(model.config(), model.head(), b, seq, false)) {
-      boolean replacing = workspace != null;
-      workspace = null;
-      // A workspace's off-heap buffers are freed only once the collector finds them unreachable,
-      // and a small heap sees no pressure to collect: without this, retired workspaces of other
-      // shapes piled up (measured: peak RSS 4.1 GB vs 2.2 GB for one fixed shape). At most once a
-      // second, beside forward passes of seconds.
-      if (replacing && System.nanoTime() - lastCollection > 1_000_000_000L) {
-        System.gc();
-        lastCollection = System.nanoTime();
-      }
-      workspace = Workspace.forInference(model.config(), model.head(), b, seq);
-    }
     long t0 = System.nanoTime();
     AlbertNetwork.forward(model, Batch.ofInputs(b, seq, ids, null, mask), workspace, 0L);
     forwardNanos += System.nanoTime() - t0;
-    float[] logits = workspace.headLogits().sub(0, (long) b * classes).toArray();
+    float[] logits = workspace.headLogits().toArray();
     for (int r = 0; r < b; r++) {
       Window w = rows.get(r);
       options.aggregate().add(w.doc().acc, logits, r * classes, w.index());
