@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
           + "probabilities (label -> probability), windows, error (null when scored), model (name@hash "
           + "of the model files) and text_sha256; then _SUMMARY.json beside the Parquet files.",
       "A document longer than --max-seq-length is scored in windows overlapping by --stride tokens "
-          + "whose logits are aggregated, never truncated. Rows whose text is null, empty, blank, not "
+          + "whose logits are aggregated, never truncated silently: with --max-windows N only a "
+          + "document's first N windows are scored and its truncated column is true (the "
+          + "column is false for every other scored row, null for errors). Rows whose text is null, empty, blank, not "
           + "valid UTF-8 or gives no tokens get an error and no prediction. Multi-label models "
           + "(problem_type multi_label_classification) predict every label at or above --threshold.",
       "Incremental: with --previous, rows whose id and text hash were scored by the same model "
@@ -123,6 +125,16 @@ public final class ScoreCommand implements Callable<Integer> {
   int batchTokens;
 
   @Option(
+      names = "--max-windows",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Score at most the first N windows of a document and mark it truncated (default: 0 = "
+              + "every window: time grows linearly with the document, about 5,000 windows of 512 "
+              + "for a 10 MB text).")
+  int maxWindows;
+
+  @Option(
       names = "--threshold",
       defaultValue = "0.5",
       paramLabel = "P",
@@ -143,10 +155,15 @@ public final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (maxSeqLength < 0 || stride < 0 || batchTokens <= 0 || progressSeconds <= 0) {
+    if (maxSeqLength < 0
+        || stride < 0
+        || maxWindows < 0
+        || batchTokens <= 0
+        || progressSeconds <= 0) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          "--max-seq-length and --stride must be >= 0, --batch-tokens and --progress-seconds > 0");
+          "--max-seq-length, --stride and --max-windows must be >= 0, --batch-tokens and"
+              + " --progress-seconds > 0");
     }
     TableFormat fmt =
         format != null ? format : TableFormat.fromExtension(input).orElse(TableFormat.PARQUET);
@@ -161,7 +178,7 @@ public final class ScoreCommand implements Callable<Integer> {
             outputOptions.overwrite,
             keepCols,
             previous,
-            new ScoringOptions(maxSeqLength, stride, aggregate, batchTokens, threshold),
+            new ScoringOptions(maxSeqLength, stride, aggregate, batchTokens, threshold, maxWindows),
             sparkOptions.partitions);
     ObjectNode s;
     try (SparkSession spark = sparkOptions.session("albert score")) {
@@ -179,12 +196,13 @@ public final class ScoreCommand implements Callable<Integer> {
     spec.commandLine()
         .getOut()
         .printf(
-            "scored %s: rows in %d, out %d; scored %d, skipped (unchanged) %d, errors %d %s;"
-                + " windows %d; %.1f docs/s over %.1f s; wrote %s (summary in %s)%n",
+            "scored %s: rows in %d, out %d; scored %d (truncated at --max-windows %d),"
+                + " skipped (unchanged) %d, errors %d %s; windows %d; %.1f docs/s over %.1f s; wrote %s (summary in %s)%n",
             s.path("model").asText(),
             s.path("rows_in").asLong(),
             s.path("rows_out").asLong(),
             s.path("scored").asLong(),
+            s.path("truncated").asLong(),
             s.path("skipped").asLong(),
             s.path("errors").asLong(),
             s.path("errors_by_reason"),

@@ -37,8 +37,8 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * A fine-tuned ALBERT classifier as a Spark ML {@link Model}: appends prediction, confidence,
- * probabilities, windows, error and model columns to a DataFrame with a text column, one output row
- * per input row, in order. Built from any HuggingFace classification model directory
+ * probabilities, windows, error, model and truncated columns to a DataFrame with a text column, one
+ * output row per input row, in order. Built from any HuggingFace classification model directory
  * (AlbertForSequenceClassification with id2label; config.json, model.safetensors, spiece.model) on
  * any Hadoop file system, or returned by the fine-tuning estimator.
  *
@@ -63,7 +63,9 @@ public final class AlbertClassificationModel extends Model<AlbertClassificationM
         HasProbabilitiesCol,
         HasWindowsCol,
         HasErrorCol,
-        HasModelCol {
+        HasModelCol,
+        HasMaxWindows,
+        HasTruncatedCol {
 
   private final String uid;
   private final String modelDir;
@@ -79,6 +81,8 @@ public final class AlbertClassificationModel extends Model<AlbertClassificationM
   private final Param<String> windowsCol;
   private final Param<String> errorCol;
   private final Param<String> modelCol;
+  private final IntParam maxWindows;
+  private final Param<String> truncatedCol;
   private transient ModelIdentity identity; // hashed on first use
   private transient LongAccumulator rowsDone; // optional progress counter
 
@@ -102,6 +106,8 @@ public final class AlbertClassificationModel extends Model<AlbertClassificationM
     windowsCol = HasWindowsCol.define(this);
     errorCol = HasErrorCol.define(this);
     modelCol = HasModelCol.define(this);
+    maxWindows = HasMaxWindows.define(this);
+    truncatedCol = HasTruncatedCol.define(this);
   }
 
   @Override
@@ -176,6 +182,20 @@ public final class AlbertClassificationModel extends Model<AlbertClassificationM
     return modelCol;
   }
 
+  @Override
+  public IntParam maxWindows() {
+    return maxWindows;
+  }
+
+  @Override
+  public Param<String> truncatedCol() {
+    return truncatedCol;
+  }
+
+  public AlbertClassificationModel setMaxWindows(int v) {
+    return (AlbertClassificationModel) set(maxWindows, v);
+  }
+
   public AlbertClassificationModel setTextCol(String v) {
     return (AlbertClassificationModel) set(textCol, v);
   }
@@ -220,10 +240,14 @@ public final class AlbertClassificationModel extends Model<AlbertClassificationM
         getStride(),
         Aggregation.of(getAggregate()),
         getBatchTokens(),
-        getThreshold());
+        getThreshold(),
+        getMaxWindows());
   }
 
-  /** The output columns in order: prediction, confidence, probabilities, windows, error, model. */
+  /**
+   * The output columns in order: prediction, confidence, probabilities, windows, error, model,
+   * truncated.
+   */
   public List<String> outputCols() {
     return List.of(
         getPredictionCol(),
@@ -231,7 +255,8 @@ public final class AlbertClassificationModel extends Model<AlbertClassificationM
         getProbabilitiesCol(),
         getWindowsCol(),
         getErrorCol(),
-        getModelCol());
+        getModelCol(),
+        getTruncatedCol());
   }
 
   /** The model's name and content hash (reads and hashes the directory once). */
@@ -271,7 +296,8 @@ public final class AlbertClassificationModel extends Model<AlbertClassificationM
       DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false),
       DataTypes.IntegerType,
       DataTypes.StringType,
-      DataTypes.StringType
+      DataTypes.StringType,
+      DataTypes.BooleanType
     };
     List<String> out = outputCols();
     for (int i = 0; i < out.size(); i++) {

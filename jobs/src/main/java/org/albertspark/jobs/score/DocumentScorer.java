@@ -33,16 +33,21 @@ public final class DocumentScorer {
   /** A pool holds up to this many token budgets of windows: room to sort by length. */
   static final int POOL_BATCHES = 8;
 
-  /** A document's outcome: a prediction, or an error and no prediction. */
+  /**
+   * A document's outcome: a prediction, or an error and no prediction. {@code truncated} is true
+   * when the document had more windows than {@link ScoringOptions#maxWindows()} and only the first
+   * {@code windows} were scored (null with an error).
+   */
   public record Result(
       String prediction,
       Double confidence,
       Map<String, Double> probabilities,
       int windows,
+      Boolean truncated,
       String error) {
 
     static Result failed(String error) {
-      return new Result(null, null, null, 0, error);
+      return new Result(null, null, null, 0, null, error);
     }
   }
 
@@ -127,6 +132,7 @@ public final class DocumentScorer {
     String error;
     TokenWindows pending; // null once all windows are taken (or on error)
     int windows;
+    boolean truncated; // windows beyond maxWindows were left unscored
     double[] acc;
   }
 
@@ -178,13 +184,21 @@ public final class DocumentScorer {
     return out;
   }
 
-  /** The document's next window, or null when it has none left (or its tokenizer failed). */
+  /**
+   * The document's next window, or null when it has none left, has reached max-windows, or its
+   * tokenizer failed.
+   */
   private int[] nextWindow(Doc d) {
     if (d.pending == null) {
       return null;
     }
     try {
-      if (d.pending.hasNext()) {
+      boolean more = d.pending.hasNext();
+      if (more && options.maxWindows() > 0 && d.windows >= options.maxWindows()) {
+        d.truncated = true;
+        more = false;
+      }
+      if (more) {
         return d.pending.next();
       }
     } catch (RuntimeException e) {
@@ -252,7 +266,12 @@ public final class DocumentScorer {
       prediction = labels.get(best);
     }
     return new Result(
-        prediction, p[best], Collections.unmodifiableMap(probabilities), d.windows, null);
+        prediction,
+        p[best],
+        Collections.unmodifiableMap(probabilities),
+        d.windows,
+        d.truncated,
+        null);
   }
 
   static double[] softmax(double[] z) {

@@ -116,7 +116,7 @@ public final class ScoreBenchmark implements Benchmark {
     LoadedClassifier classifier =
         new LoadedClassifier(model, new AlbertTokenizer(SentencePieceModel.load(o.spmModel())));
     ScoringOptions options =
-        new ScoringOptions(o.maxSeqLength(), o.stride(), Aggregation.MEAN, o.batchTokens(), 0.5);
+        new ScoringOptions(o.maxSeqLength(), o.stride(), Aggregation.MEAN, o.batchTokens(), 0.5, 0);
     log.printf(
         "%d documents from %s, %d threads per forward pass; warming up%n",
         texts.size(), o.documents(), Blas.THREADS);

@@ -107,7 +107,8 @@ public final class ScoreJob {
         .setStride(o.stride())
         .setAggregate(o.aggregate().name().toLowerCase(java.util.Locale.ROOT))
         .setBatchTokens(o.batchTokens())
-        .setThreshold(o.threshold());
+        .setThreshold(o.threshold())
+        .setMaxWindows(o.maxWindows());
     ModelIdentity identity = model.identity(conf);
 
     Dataset<Row> input = cfg.format().read(spark, cfg.input());
@@ -223,11 +224,19 @@ public final class ScoreJob {
     return summary;
   }
 
-  /** Scored rows of an earlier output by the same model (content hash), one per id and text. */
+  /**
+   * Scored rows of an earlier output by the same model (content hash), one per id and text. Rows
+   * cut at max-windows are scored again (this run's limit may differ); an output written before the
+   * truncated column existed has none.
+   */
   private static Dataset<Row> previousScores(
       SparkSession spark, String previous, String id, ModelIdentity identity) {
-    Dataset<Row> prev = spark.read().parquet(previous);
     AlbertClassificationModel names = new AlbertClassificationModel("unused");
+    String truncated = names.getTruncatedCol();
+    Dataset<Row> prev = spark.read().parquet(previous);
+    if (!Arrays.asList(prev.columns()).contains(truncated)) {
+      prev = prev.withColumn(truncated, lit(false));
+    }
     List<String> need = concat(concat(List.of(id), names.outputCols()), List.of(TEXT_HASH));
     List<String> have = Arrays.asList(prev.columns());
     List<String> lacking = need.stream().filter(c -> !have.contains(c)).toList();
@@ -244,6 +253,7 @@ public final class ScoreJob {
     return prev.filter(
             col(names.getErrorCol())
                 .isNull()
+                .and(col(truncated).equalTo(false))
                 .and(
                     substring_index(col(names.getModelCol()), "@", -1)
                         .equalTo(identity.contentHash())))
@@ -265,7 +275,10 @@ public final class ScoreJob {
     Row totals =
         written
             .agg(
-                count(lit(1)), count(when(col(error).isNull(), 1)), sum(col(model.getWindowsCol())))
+                count(lit(1)),
+                count(when(col(error).isNull(), 1)),
+                sum(col(model.getWindowsCol())),
+                count(when(col(model.getTruncatedCol()), 1)))
             .first();
     long rowsOut = totals.getLong(0);
     ObjectNode s = new ObjectMapper().createObjectNode();
@@ -278,6 +291,7 @@ public final class ScoreJob {
     s.put("scored", totals.getLong(1));
     s.put("skipped", skipped);
     s.put("errors", rowsOut - totals.getLong(1));
+    s.put("truncated", totals.getLong(3));
     ObjectNode reasons = s.putObject("errors_by_reason");
     for (Row r :
         written
@@ -299,6 +313,7 @@ public final class ScoreJob {
     opts.put("aggregate", cfg.options().aggregate().name().toLowerCase(java.util.Locale.ROOT));
     opts.put("batch_tokens", cfg.options().batchTokens());
     opts.put("threshold", cfg.options().threshold());
+    opts.put("max_windows", cfg.options().maxWindows());
     if (rowsOut != rowsIn) {
       throw new IllegalStateException(
           "wrote " + rowsOut + " rows for " + rowsIn + " input rows; the output is incomplete");

@@ -9,9 +9,9 @@ import org.apache.spark.util.LongAccumulator;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Scores one partition: each input row comes out once, in order, with the six score columns
- * appended (prediction, confidence, probabilities, windows, error, model). Small and serializable:
- * the model itself comes from the executor's {@link ClassifierCache}.
+ * Scores one partition: each input row comes out once, in order, with the seven score columns
+ * appended (prediction, confidence, probabilities, windows, error, model, truncated). Small and
+ * serializable: the model itself comes from the executor's {@link ClassifierCache}.
  */
 public final class ScorePartition implements MapPartitionsFunction<Row, Row> {
 
@@ -47,7 +47,7 @@ public final class ScorePartition implements MapPartitionsFunction<Row, Row> {
         Row in = s.item();
         DocumentScorer.Result r = s.result();
         int n = in.length();
-        Object[] values = new Object[n + 6];
+        Object[] values = new Object[n + 7];
         for (int i = 0; i < n; i++) {
           values[i] = in.get(i);
         }
@@ -58,6 +58,7 @@ public final class ScorePartition implements MapPartitionsFunction<Row, Row> {
         values[n + 3] = r.windows();
         values[n + 4] = r.error();
         values[n + 5] = model;
+        values[n + 6] = r.truncated();
         if (rowsDone != null) {
           rowsDone.add(1);
         }

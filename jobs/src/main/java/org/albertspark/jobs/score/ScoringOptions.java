@@ -12,9 +12,16 @@ import org.albertspark.model.config.AlbertConfig;
  * @param aggregate how window logits combine into a document's
  * @param batchTokens token budget of one forward pass (rows × padded length)
  * @param threshold multi-label models: a label is predicted when its probability is at least this
+ * @param maxWindows the most windows scored per document, its first ones (0 = every window); a
+ *     document with more is marked truncated in its result, never cut silently
  */
 public record ScoringOptions(
-    int maxSeqLength, int stride, Aggregation aggregate, int batchTokens, double threshold)
+    int maxSeqLength,
+    int stride,
+    Aggregation aggregate,
+    int batchTokens,
+    double threshold,
+    int maxWindows)
     implements Serializable {
 
   /** The window length for {@code config}: maxSeqLength, or max_position_embeddings when 0. */
@@ -39,6 +46,9 @@ public record ScoringOptions(
     }
     if (batchTokens < len) {
       problems.append("; batch-tokens " + batchTokens + " must be at least max-seq-length " + len);
+    }
+    if (maxWindows < 0) {
+      problems.append("; max-windows " + maxWindows + " must be >= 0 (0 = no limit)");
     }
     if (!(threshold >= 0 && threshold <= 1)) {
       problems.append("; threshold " + threshold + " must be in [0, 1]");

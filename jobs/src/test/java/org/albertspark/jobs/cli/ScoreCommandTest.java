@@ -2,6 +2,7 @@ package org.albertspark.jobs.cli;
 
 import static org.albertspark.jobs.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,11 +87,15 @@ class ScoreCommandTest {
             "windows",
             "error",
             "model",
+            "truncated",
             "text_sha256"),
         List.of(rows.get(0).schema().fieldNames()));
     assertEquals("a", rows.get(0).getString(0));
     assertEquals("x", rows.get(0).getString(1));
     assertTrue(rows.get(5).getInt(5) > 1, "long text in windows");
+    int truncated = rows.get(0).fieldIndex("truncated");
+    assertEquals(false, rows.get(5).get(truncated), "no --max-windows: nothing cut");
+    assertNull(rows.get(1).get(truncated), "not scored: no truncated value");
     assertNull(rows.get(3).get(0), "the line that is not JSON keeps its row");
     JsonNode summary = new ObjectMapper().readTree(out.resolve("_SUMMARY.json").toFile());
     assertEquals(6, summary.path("rows_in").asLong());
@@ -103,10 +108,14 @@ class ScoreCommandTest {
             + summary.path("errors_by_reason").path("blank text").asLong());
     assertEquals(2, summary.path("rows_with_duplicate_ids").asLong());
 
-    // a night later: one text changed, one row added; the unchanged scored rows are carried over
+    // a night later: one text changed, two rows added; the unchanged scored rows are carried over,
+    // and the new long document is cut at --max-windows 1, visibly
     String changed =
         Files.readString(in).replace("A duplicate id, another text.", "A changed text.")
-            + "{\"id\": \"f\", \"text\": \"A new document.\"}\n";
+            + "{\"id\": \"f\", \"text\": \"A new document.\"}\n"
+            + "{\"id\": \"g\", \"text\": \""
+            + "She had lived nearly twenty-one years. ".repeat(60)
+            + "\"}\n";
     Path in2 = tmp.resolve("docs2.jsonl");
     Files.writeString(in2, changed);
     Path out2 = tmp.resolve("scored2");
@@ -123,15 +132,27 @@ class ScoreCommandTest {
             out.toString(),
             "--stride",
             "16",
+            "--max-windows",
+            "1",
             "--master",
             "local[2]");
     assertEquals(0, r2.exit(), r2.err());
     JsonNode s2 = new ObjectMapper().readTree(out2.resolve("_SUMMARY.json").toFile());
-    assertEquals(7, s2.path("rows_out").asLong());
+    assertEquals(8, s2.path("rows_out").asLong());
     assertEquals(2, s2.path("skipped").asLong(), s2.toString()); // rows a and e
+    assertEquals(1, s2.path("truncated").asLong(), s2.toString()); // row g
+    assertTrue(r2.out().contains("truncated at --max-windows 1"), r2.out());
     List<Row> rows2 = read(out2);
     assertEquals("a", rows2.get(0).getString(0), "input order kept");
     assertEquals("f", rows2.get(6).getString(0));
+    Row g = rows2.get(7);
+    assertEquals("g", g.getString(0));
+    assertEquals(1, g.getInt(g.fieldIndex("windows")));
+    assertEquals(true, g.get(g.fieldIndex("truncated")));
+    assertNotNull(g.get(g.fieldIndex("prediction")));
+    Row e = rows2.get(5);
+    assertTrue(e.getInt(e.fieldIndex("windows")) > 1, "carried forward whole");
+    assertEquals(false, e.get(e.fieldIndex("truncated")));
     assertEquals(
         rows.get(0).getDouble(rows.get(0).fieldIndex("confidence")),
         rows2.get(0).getDouble(rows2.get(0).fieldIndex("confidence")));

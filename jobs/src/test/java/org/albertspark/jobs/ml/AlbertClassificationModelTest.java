@@ -175,7 +175,10 @@ class AlbertClassificationModelTest {
   @Test
   void savedAndLoadedAloneAndInAPipeline() throws Exception {
     AlbertClassificationModel model =
-        new AlbertClassificationModel(modelDir.toString()).setStride(8).setPredictionCol("label");
+        new AlbertClassificationModel(modelDir.toString())
+            .setStride(8)
+            .setMaxWindows(3)
+            .setPredictionCol("label");
     Path saved = tmp.resolve("saved");
     model.write().overwrite().save(saved.toString());
     assertTrue(Files.isRegularFile(saved.resolve("data/model.safetensors")));
@@ -183,6 +186,7 @@ class AlbertClassificationModelTest {
     AlbertClassificationModel loaded = AlbertClassificationModel.load(saved.toString());
     assertEquals(model.uid(), loaded.uid());
     assertEquals(8, loaded.getStride());
+    assertEquals(3, loaded.getMaxWindows());
     assertEquals("label", loaded.getPredictionCol());
     LoadedClassifier.load(saved.resolve("data")); // the data part is a HF model directory
 

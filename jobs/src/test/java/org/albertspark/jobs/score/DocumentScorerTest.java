@@ -49,7 +49,7 @@ class DocumentScorerTest {
   }
 
   private static ScoringOptions options(int maxSeq, int stride, Aggregation a, int budget) {
-    return new ScoringOptions(maxSeq, stride, a, budget, 0.5);
+    return new ScoringOptions(maxSeq, stride, a, budget, 0.5, 0);
   }
 
   @Test
@@ -114,8 +114,23 @@ class DocumentScorerTest {
       // small budget: the document's windows go through several pools and batches
       DocumentScorer.Result r = score(options(maxSeq, stride, a, 96), List.of(doc, "short")).get(0);
       assertEquals(expectedWindows, r.windows());
+      assertEquals(false, r.truncated());
       assertEquals(p[1], r.probabilities().get("positive"), 1e-5, a.toString());
     }
+
+    // --max-windows 3: the first three windows' mean, and the row says it was cut
+    ScoringOptions capped = new ScoringOptions(maxSeq, stride, Aggregation.MEAN, 96, 0.5, 3);
+    List<DocumentScorer.Result> rs = score(capped, Arrays.asList(doc, "short", null));
+    double[] mean = new double[2];
+    for (int j = 0; j < 2; j++) {
+      mean[j] = (perWindow.get(0)[j] + perWindow.get(1)[j] + perWindow.get(2)[j]) / 3.0;
+    }
+    assertEquals(3, rs.get(0).windows());
+    assertEquals(true, rs.get(0).truncated());
+    assertEquals(DocumentScorer.softmax(mean)[1], rs.get(0).probabilities().get("positive"), 1e-5);
+    assertEquals(false, rs.get(1).truncated(), "one window: nothing cut");
+    assertNull(rs.get(2).truncated(), "not scored");
+    assertNotNull(rs.get(2).error());
   }
 
   @Test
@@ -198,7 +213,7 @@ class DocumentScorerTest {
     DocumentScorer s =
         new DocumentScorer(
             multi,
-            new ScoringOptions(0, 64, Aggregation.MEAN, 512, threshold),
+            new ScoringOptions(0, 64, Aggregation.MEAN, 512, threshold, 0),
             BatchPolicy.BUCKETED);
     DocumentScorer.Result r = s.score(List.of((Object) text).iterator(), v -> v).next().result();
     List<String> want = new ArrayList<>();

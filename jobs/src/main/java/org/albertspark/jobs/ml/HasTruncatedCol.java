@@ -1,0 +1,29 @@
+package org.albertspark.jobs.ml;
+
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * Shared param {@code truncatedCol}: output column: true when the document had more windows than
+ * maxWindows and only the first ones were scored (null when not scored).
+ */
+public interface HasTruncatedCol extends Params {
+
+  Param<String> truncatedCol();
+
+  default String getTruncatedCol() {
+    return $(truncatedCol());
+  }
+
+  /** Creates the param for {@code owner} and registers its default ("truncated"). */
+  static Param<String> define(Params owner) {
+    Param<String> p =
+        new Param<>(
+            owner,
+            "truncatedCol",
+            "output column: true when the document had more windows than maxWindows and only the"
+                + " first ones were scored (null when not scored)");
+    owner.setDefault(p, "truncated");
+    return p;
+  }
+}
