@@ -36,6 +36,7 @@ public final class OpenBlasCoreTypePlugin implements SparkPlugin {
     return new ExecutorPlugin() {
       @Override
       public void init(PluginContext ctx, Map<String, String> extraConf) {
+        TaskThreads.useCpus(ctx.conf().getInt("spark.task.cpus", 1)); // before any task runs
         LOG.info("executor {}: {}", ctx.executorID(), OpenBlasCoreType.applyBeforeOpenBlasLoads());
       }
     };

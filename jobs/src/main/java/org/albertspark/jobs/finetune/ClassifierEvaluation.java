@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.OptionalDouble;
 import org.albertspark.jobs.classify.ClassificationMetrics;
+import org.albertspark.jobs.cluster.TaskThreads;
 import org.albertspark.jobs.train.DataParallelEngine;
 import org.albertspark.model.AlbertModel;
 import org.albertspark.model.config.AlbertConfig;
@@ -51,6 +52,7 @@ public final class ClassifierEvaluation {
           sc.parallelize(batches, Math.max(1, Math.min(workers, batches.size())))
               .mapPartitions(
                   (Iterator<Batch> it) -> {
+                    TaskThreads.useTaskCpus();
                     AlbertConfig config = AlbertConfig.fromJson(configJson);
                     FlatTensors p = FlatTensors.zeros(ParameterLayout.of(config, head));
                     DataParallelEngine.floats(p).put(0, params.value());

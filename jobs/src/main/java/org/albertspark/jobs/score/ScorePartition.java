@@ -1,7 +1,7 @@
 package org.albertspark.jobs.score;
 
 import java.util.Iterator;
-import org.apache.spark.TaskContext;
+import org.albertspark.jobs.cluster.TaskThreads;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -30,7 +30,7 @@ public final class ScorePartition implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
-    useTaskCores();
+    TaskThreads.useTaskCpus();
     DocumentScorer scorer =
         new DocumentScorer(ClassifierCache.get(identity), options, BatchPolicy.BUCKETED);
     Iterator<DocumentScorer.Scored<Row>> scored = scorer.score(rows, r -> r.get(textIndex));
@@ -65,17 +65,5 @@ public final class ScorePartition implements MapPartitionsFunction<Row, Row> {
         return RowFactory.create(values);
       }
     };
-  }
-
-  /**
-   * A task's forward passes use the cores Spark gave it (spark.task.cpus), not every core of the
-   * machine: executors run one task per core, and more threads than that only contend. Takes effect
-   * before the first forward pass of the JVM; an explicit -Dalbert.threads wins.
-   */
-  private static void useTaskCores() {
-    TaskContext task = TaskContext.get();
-    if (task != null && System.getProperty("albert.threads") == null) {
-      System.setProperty("albert.threads", Integer.toString(Math.max(1, task.cpus())));
-    }
   }
 }
