@@ -96,7 +96,7 @@ public final class Workspace {
   final Slice dCls; // [B, H]
 
   /** Activations of one layer application. */
-  static final class LayerActivations {
+  final class LayerActivations {
     final Slice q, k, v, ctx, proj, res1, mean1, rstd1, attnOut, ffnPre, ffnAct, res2, mean2, rstd2;
     final Slice probs, dropped, dropMask, projDropMask;
 
@@ -322,8 +322,16 @@ public final class Workspace {
     dCls = training ? alloc((long) b * h) : null;
   }
 
-  private static Slice alloc(long n) {
+  private long floats; // allocated so far
+
+  private Slice alloc(long n) {
+    floats += n;
     return FloatMemory.zeros(n).all();
+  }
+
+  /** The off-heap bytes this workspace holds. */
+  public long bytes() {
+    return floats * Float.BYTES;
   }
 
   /**
@@ -335,6 +343,7 @@ public final class Workspace {
     long v = config.vocabSize();
     if ((long) rows * v > mlmLogits.size()) {
       int capacity = Math.min(maxTokens, rows + rows / 4);
+      floats -= mlmLogits.size();
       mlmLogits = null; // let the old block be collected before allocating its successor
       mlmLogits = alloc(capacity * v);
     }

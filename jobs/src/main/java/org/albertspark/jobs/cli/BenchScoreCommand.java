@@ -25,8 +25,13 @@ import picocli.CommandLine.Spec;
           + "filled to --batch-tokens), pad_to_max (every window padded to --max-seq-length, as Spark "
           + "NLP does) and pad_each_batch (input order, batches of 32 padded to their longest, as a "
           + "HuggingFace pipeline does). Randomly initialized weights of the given shape, two labels.",
-      "Reports, per policy: seconds, docs/s per core, speed-up over pad_to_max, windows, padded / "
-          + "real tokens, forward passes and peak resident memory (VmHWM, reset before each policy).",
+      "First tokenizes and batches every document of the file (no forward pass) and prints the "
+          + "exact bound: the tokens pad_to_max computes / the tokens bucketed computes, the most "
+          + "bucketing can gain (also with attention's T^2 counted, and with no padding at all).",
+      "Then times --docs sampled documents; the policies take turns on rounds of 32 documents, "
+          + "so load changes during the run fall on all of them. Reports, per policy: seconds, docs/s "
+          + "per core, speed-up over pad_to_max, windows, padded / real tokens, forward passes and "
+          + "its workspace's size; the process's peak resident memory in the header.",
       "One scoring thread, as one executor core runs it; BLAS threads = -Dalbert.threads (default 1 here)."
     })
 public final class BenchScoreCommand implements Callable<Integer> {

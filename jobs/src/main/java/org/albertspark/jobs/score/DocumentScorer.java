@@ -54,17 +54,26 @@ public final class DocumentScorer {
   /** An input item and its result. */
   public record Scored<T>(T item, Result result) {}
 
-  /** Work done so far: forward passes, windows, real and padded tokens, forward time. */
+  /**
+   * Work done so far: forward passes, windows, real and padded tokens, Σ rows × padded length² of
+   * the batches (attention's cost), forward time.
+   */
   public record Stats(
-      long batches, long windows, long tokens, long paddedTokens, long forwardNanos) {}
+      long batches,
+      long windows,
+      long tokens,
+      long paddedTokens,
+      long attentionCells,
+      long forwardNanos) {}
 
   private final LoadedClassifier classifier;
   private final ScoringOptions options;
   private final BatchPolicy policy;
   private final int windowLength;
   private final int classes;
-  private final Workspace workspace;
-  private long batches, windows, tokens, paddedTokens, forwardNanos;
+  private Workspace workspace; // allocated at the first forward pass
+  private boolean planOnly; // count the batches, run no forward pass
+  private long batches, windows, tokens, paddedTokens, attentionCells, forwardNanos;
 
   public DocumentScorer(LoadedClassifier classifier, ScoringOptions options, BatchPolicy policy) {
     options.check(classifier.model().config());
@@ -73,21 +82,29 @@ public final class DocumentScorer {
     this.policy = policy;
     this.windowLength = options.windowLength(classifier.model().config());
     this.classes = classifier.labels().size();
-    // one workspace for every batch the policy plans; the last layer computes only [CLS] rows
-    BatchPolicy.Capacity cap = policy.capacity(options.batchTokens(), windowLength);
-    AlbertModel model = classifier.model();
-    this.workspace =
-        Workspace.forInference(
-            model.config(),
-            model.head(),
-            cap.rows(),
-            windowLength,
-            cap.tokens(),
-            Workspace.Outputs.CLS_ROWS);
   }
 
   public Stats stats() {
-    return new Stats(batches, windows, tokens, paddedTokens, forwardNanos);
+    return new Stats(batches, windows, tokens, paddedTokens, attentionCells, forwardNanos);
+  }
+
+  /**
+   * The work scoring {@code texts} would take, tokenization and batching only (no forward pass):
+   * what the benchmark bounds bucketing's gain with, cheaply, over a whole data set.
+   */
+  public Stats plan(Iterator<?> texts) {
+    planOnly = true;
+    try {
+      score(texts, t -> t).forEachRemaining(s -> {});
+    } finally {
+      planOnly = false;
+    }
+    return stats();
+  }
+
+  /** The off-heap bytes of this scorer's workspace (0 before the first forward pass). */
+  public long workspaceBytes() {
+    return workspace == null ? 0 : workspace.bytes();
   }
 
   /** Results for {@code items} in their order; {@code textOf} gives an item's text value. */
@@ -224,6 +241,25 @@ public final class DocumentScorer {
       Arrays.fill(mask, r * seq, r * seq + w.length, 1);
       tokens += w.length;
     }
+    batches++;
+    windows += b;
+    paddedTokens += (long) b * seq;
+    attentionCells += (long) b * seq * seq;
+    if (planOnly) {
+      return;
+    }
+    if (workspace == null) {
+      // one workspace for every batch the policy plans; the last layer computes only [CLS] rows
+      BatchPolicy.Capacity cap = policy.capacity(options.batchTokens(), windowLength);
+      workspace =
+          Workspace.forInference(
+              model.config(),
+              model.head(),
+              cap.rows(),
+              windowLength,
+              cap.tokens(),
+              Workspace.Outputs.CLS_ROWS);
+    }
     long t0 = System.nanoTime();
     AlbertNetwork.forward(model, Batch.ofInputs(b, seq, ids, null, mask), workspace, 0L);
     forwardNanos += System.nanoTime() - t0;
@@ -232,9 +268,6 @@ public final class DocumentScorer {
       Window w = rows.get(r);
       options.aggregate().add(w.doc().acc, logits, r * classes, w.index());
     }
-    batches++;
-    windows += b;
-    paddedTokens += (long) b * seq;
   }
 
   private Result result(Doc d) {

@@ -53,6 +53,23 @@ class DocumentScorerTest {
   }
 
   @Test
+  void aPlanCountsTheWorkScoringDoes() {
+    for (BatchPolicy p : BatchPolicy.values()) {
+      ScoringOptions o = options(32, 6, Aggregation.MEAN, 96);
+      DocumentScorer.Stats planned = new DocumentScorer(classifier, o, p).plan(texts.iterator());
+      DocumentScorer scorer = new DocumentScorer(classifier, o, p);
+      scorer.score(texts.iterator(), t -> t).forEachRemaining(r -> {});
+      DocumentScorer.Stats scored = scorer.stats();
+      assertEquals(scored.windows(), planned.windows(), p.toString());
+      assertEquals(scored.tokens(), planned.tokens(), p.toString());
+      assertEquals(scored.paddedTokens(), planned.paddedTokens(), p.toString());
+      assertEquals(scored.attentionCells(), planned.attentionCells(), p.toString());
+      assertEquals(scored.batches(), planned.batches(), p.toString());
+      assertTrue(scorer.workspaceBytes() > 0 && planned.forwardNanos() == 0, p.toString());
+    }
+  }
+
+  @Test
   void probabilitiesEqualThePlainForwardOfEachText() {
     List<String> texts = shortTexts;
     List<DocumentScorer.Result> results = score(options(0, 64, Aggregation.MEAN, 512), texts);
