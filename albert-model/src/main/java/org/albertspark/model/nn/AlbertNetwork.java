@@ -144,8 +144,7 @@ public final class AlbertNetwork {
   private static void layerForward(
       AlbertConfig c, Layer w, Workspace ws, int a, SplittableRandom rng) {
     Workspace.LayerActivations l = ws.layer(a);
-    int n = ws.batch * ws.seq, h = c.hiddenSize(), inter = c.intermediateSize();
-    long nh = (long) n * h;
+    int n = ws.batch * ws.seq, h = c.hiddenSize();
     Slice x = ws.hidden[a];
     // q, k, v = x Wᵀ + b: [N, H]
     linear(ws, l.q, x, w.query(), n, h, h);
@@ -156,20 +155,37 @@ public final class AlbertNetwork {
     }
     // probs = dropout(softmax(q kᵀ / √d + mask)) [B, heads, T, T]; ctx = probs v [N, H]
     attention(ws, l, ws.seq);
-    // attnOut = LayerNorm(x + dropout(ctx Wᵀ + b))
-    linear(ws, l.proj, l.ctx, w.attnDense(), n, h, h);
-    dropout(l.proj, l.projDropMask, nh, c.hiddenDropoutProb(), rng);
-    timed(ws, RESIDUAL_AND_DROPOUT, () -> Elementwise.add(l.res1, x, l.proj, nh));
-    layerNorm(ws, l.attnOut, l.mean1, l.rstd1, l.res1, w.attnNorm(), n, h, c);
-    // FFN: [N, H] → [N, I] → [N, H], no dropout after it (as HF); out = LayerNorm(ffn + attnOut)
-    linear(ws, l.ffnPre, l.attnOut, w.ffn(), n, h, inter);
+    outputAndFfn(c, w, ws, l, x, n, ws.hidden[a + 1], rng);
+  }
+
+  /**
+   * The rest of a layer after attention, over {@code rows} rows of [rows, H]: attnOut = LayerNorm(x
+   * + dropout(ctx Wᵀ + b)); FFN [rows, H] → [rows, I] → [rows, H], no dropout after it (as HF); out
+   * = LayerNorm(ffn + attnOut).
+   */
+  private static void outputAndFfn(
+      AlbertConfig c,
+      Layer w,
+      Workspace ws,
+      Workspace.LayerActivations l,
+      Slice x,
+      int rows,
+      Slice out,
+      SplittableRandom rng) {
+    int h = c.hiddenSize(), inter = c.intermediateSize();
+    long rh = (long) rows * h;
+    linear(ws, l.proj, l.ctx, w.attnDense(), rows, h, h);
+    dropout(l.proj, l.projDropMask, rh, c.hiddenDropoutProb(), rng);
+    timed(ws, RESIDUAL_AND_DROPOUT, () -> Elementwise.add(l.res1, x, l.proj, rh));
+    layerNorm(ws, l.attnOut, l.mean1, l.rstd1, l.res1, w.attnNorm(), rows, h, c);
+    linear(ws, l.ffnPre, l.attnOut, w.ffn(), rows, h, inter);
     timed(
         ws,
         ACTIVATION,
-        () -> Activations.forward(c.activation(), l.ffnAct, l.ffnPre, (long) n * inter));
-    linear(ws, l.res2, l.ffnAct, w.ffnOutput(), n, inter, h);
-    timed(ws, RESIDUAL_AND_DROPOUT, () -> Elementwise.addInPlace(l.res2, l.attnOut, nh));
-    layerNorm(ws, ws.hidden[a + 1], l.mean2, l.rstd2, l.res2, w.outputNorm(), n, h, c);
+        () -> Activations.forward(c.activation(), l.ffnAct, l.ffnPre, (long) rows * inter));
+    linear(ws, l.res2, l.ffnAct, w.ffnOutput(), rows, inter, h);
+    timed(ws, RESIDUAL_AND_DROPOUT, () -> Elementwise.addInPlace(l.res2, l.attnOut, rh));
+    layerNorm(ws, out, l.mean2, l.rstd2, l.res2, w.outputNorm(), rows, h, c);
   }
 
   /**
@@ -228,8 +244,7 @@ public final class AlbertNetwork {
    */
   private static void clsLayerForward(AlbertConfig c, Layer w, Workspace ws, int a) {
     Workspace.LayerActivations l = ws.layer(a);
-    int bsz = ws.batch, n = bsz * ws.seq, h = c.hiddenSize(), inter = c.intermediateSize();
-    long bh = (long) bsz * h;
+    int bsz = ws.batch, n = bsz * ws.seq, h = c.hiddenSize();
     Slice x = ws.hidden[a];
     // k, v = x Wᵀ + b: [N, H]; q from the gathered first rows: [B, H]
     linear(ws, l.k, x, w.key(), n, h, h);
@@ -241,18 +256,8 @@ public final class AlbertNetwork {
     linear(ws, l.q, ws.clsX, w.query(), bsz, h, h);
     // ctx = softmax(q kᵀ / √d + mask) v: [B, H]
     attention(ws, l, 1);
-    // attnOut = LayerNorm(x_cls + ctx Wᵀ + b); FFN; out = LayerNorm(ffn + attnOut): [B, H]
-    linear(ws, l.proj, l.ctx, w.attnDense(), bsz, h, h);
-    timed(ws, RESIDUAL_AND_DROPOUT, () -> Elementwise.add(l.res1, ws.clsX, l.proj, bh));
-    layerNorm(ws, l.attnOut, l.mean1, l.rstd1, l.res1, w.attnNorm(), bsz, h, c);
-    linear(ws, l.ffnPre, l.attnOut, w.ffn(), bsz, h, inter);
-    timed(
-        ws,
-        ACTIVATION,
-        () -> Activations.forward(c.activation(), l.ffnAct, l.ffnPre, (long) bsz * inter));
-    linear(ws, l.res2, l.ffnAct, w.ffnOutput(), bsz, inter, h);
-    timed(ws, RESIDUAL_AND_DROPOUT, () -> Elementwise.addInPlace(l.res2, l.attnOut, bh));
-    layerNorm(ws, ws.hidden[a + 1], l.mean2, l.rstd2, l.res2, w.outputNorm(), bsz, h, c);
+    // the rest of the layer on the [CLS] rows, x_cls the residual: [B, H]
+    outputAndFfn(c, w, ws, l, ws.clsX, bsz, ws.hidden[a + 1], null);
   }
 
   private static Losses pretrainingHeadsForward(
