@@ -3,12 +3,16 @@ package org.albertspark.jobs.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.albertspark.jobs.train.PretrainBenchmark;
 import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.config.Presets;
 import org.albertspark.model.nn.Batch;
+import org.albertspark.model.params.ParameterLayout;
+import org.albertspark.model.params.ParameterLayout.Head;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -43,6 +47,15 @@ public final class BenchPretrainCommand implements Callable<Integer> {
           "Model shape: a config.json or a preset name (default: ${DEFAULT-VALUE}); e.g."
               + " examples/tiny-albert.json for a quick run.")
   String config;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Override a config.json key of --config, repeatable: e.g. --set hidden_size=256 --set"
+              + " intermediate_size=1024 --set num_attention_heads=4 for a base-shaped model small"
+              + " enough to time on a laptop.")
+  Map<String, String> overrides = new LinkedHashMap<>();
 
   @Option(
       names = "--global-batch",
@@ -115,7 +128,8 @@ public final class BenchPretrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AlbertConfig c =
-        Presets.NAMES.contains(config) ? Presets.load(config) : AlbertConfig.read(Path.of(config));
+        (Presets.NAMES.contains(config) ? Presets.load(config) : AlbertConfig.read(Path.of(config)))
+            .with(typed(overrides));
     for (int w : workers) {
       if (w < 1 || globalBatch % (w * microBatch) != 0) {
         throw new IllegalArgumentException(
@@ -163,9 +177,17 @@ public final class BenchPretrainCommand implements Callable<Integer> {
     ObjectMapper jm = new ObjectMapper();
     if (!json) {
       out.printf(
-          "ALBERT pretraining step, %s, global batch %d x seq %d, micro-batch %d, master %s,"
-              + " %d thread(s) per task; medians of %d interleaved rounds%n",
-          config, globalBatch, seq, microBatch, usedMaster, threads, steps);
+          "ALBERT pretraining step, %s%s (%,d parameters), global batch %d x seq %d, micro-batch"
+              + " %d, master %s, %d thread(s) per task; medians of %d interleaved rounds%n",
+          config,
+          overrides.isEmpty() ? "" : " with " + overrides,
+          ParameterLayout.of(c, Head.PRETRAINING).totalSize(),
+          globalBatch,
+          seq,
+          microBatch,
+          usedMaster,
+          threads,
+          steps);
       out.printf(
           "| mode | workers | step s | compute s | exchange s | update s | overhead | MB moved/step"
               + " | step / in-process |%n");
@@ -192,5 +214,23 @@ public final class BenchPretrainCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** --set values as JSON numbers or booleans where they read as such, else strings. */
+  private static Map<String, Object> typed(Map<String, String> overrides) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    overrides.forEach(
+        (k, v) -> {
+          Object value = v;
+          if (v.matches("-?\\d+")) {
+            value = Long.parseLong(v);
+          } else if (v.matches("-?\\d*\\.\\d+([eE]-?\\d+)?")) {
+            value = Double.parseDouble(v);
+          } else if (v.equals("true") || v.equals("false")) {
+            value = Boolean.parseBoolean(v);
+          }
+          out.put(k, value);
+        });
+    return out;
   }
 }

@@ -47,6 +47,7 @@ class BenchPretrainCommandTest {
     assertEquals(0, table.exit(), table.err());
     List<String> lines = table.out().strip().lines().toList();
     assertTrue(lines.get(0).contains("medians of 3 interleaved rounds"), table.out());
+    assertTrue(lines.get(0).contains("with {num_hidden_layers=1}"), table.out());
     assertTrue(lines.get(1).endsWith("| step / in-process |"), table.out());
     assertEquals(6, lines.size(), table.out());
     assertTrue(lines.get(2 + 1).startsWith("| in-process | 1 |"), table.out());
