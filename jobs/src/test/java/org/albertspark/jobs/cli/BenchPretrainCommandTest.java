@@ -41,7 +41,9 @@ class BenchPretrainCommandTest {
       "--steps",
       "3",
       "--master",
-      "local[2]"
+      "local[2]",
+      "--set",
+      "num_hidden_layers=1"
     };
     CliRun table = run(shape);
     assertEquals(0, table.exit(), table.err());
