@@ -3,13 +3,16 @@ package org.albertspark.jobs.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.albertspark.jobs.train.PretrainBenchmark;
 import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.config.Presets;
 import org.albertspark.model.nn.Batch;
+import org.albertspark.model.params.ParameterLayout;
+import org.albertspark.model.params.ParameterLayout.Head;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -26,8 +29,10 @@ import picocli.CommandLine.Spec;
           + " one Spark task per worker, gradients collected and summed on the driver, update) over the"
           + " pure gradient computation: for each --workers value, the step time split into compute"
           + " (slowest task's forward + backward), exchange and update, overhead = (step - compute) /"
-          + " compute, and bytes moved per step. Also the same global batch in-process (no Spark)."
-          + " Random weights and random ids.",
+          + " compute, and bytes moved per step; next to the same global batch's step in-process (no"
+          + " Spark), as the ratio of the two. The modes take turns (a round is one step of each) and"
+          + " every figure is the median over the rounds, so a machine whose speed drifts still gives"
+          + " a fair ratio. Random weights and random ids.",
       "Progress goes to stderr; the table (or --json lines) to stdout."
     })
 public final class BenchPretrainCommand implements Callable<Integer> {
@@ -38,8 +43,19 @@ public final class BenchPretrainCommand implements Callable<Integer> {
       names = "--config",
       defaultValue = "albert-base-v2",
       paramLabel = "FILE|PRESET",
-      description = "Model shape (default: ${DEFAULT-VALUE}).")
+      description =
+          "Model shape: a config.json or a preset name (default: ${DEFAULT-VALUE}); e.g."
+              + " examples/tiny-albert.json for a quick run.")
   String config;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Override a config.json key of --config, repeatable: e.g. --set hidden_size=256 --set"
+              + " intermediate_size=1024 --set num_attention_heads=4 for a base-shaped model small"
+              + " enough to time on a laptop.")
+  Map<String, String> overrides = new LinkedHashMap<>();
 
   @Option(
       names = "--global-batch",
@@ -72,11 +88,29 @@ public final class BenchPretrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--steps",
-      defaultValue = "2",
+      defaultValue = "3",
       paramLabel = "N",
       description =
-          "Timed steps per measurement after one warm-up step (default: ${DEFAULT-VALUE}).")
+          "Timed rounds (one step of each mode per round); figures are medians over them (default:"
+              + " ${DEFAULT-VALUE}).")
   int steps;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "Untimed rounds first (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "BLAS threads of the in-process step and of each task in local mode (albert.threads;"
+              + " on a cluster the executors' come from the launcher's --task-cpus: give the same"
+              + " value) (default: ${DEFAULT-VALUE}).")
+  int threads;
 
   @Option(names = "--skip-in-process", description = "Do not measure the in-process reference.")
   boolean skipInProcess;
@@ -94,7 +128,8 @@ public final class BenchPretrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AlbertConfig c =
-        Presets.NAMES.contains(config) ? Presets.load(config) : AlbertConfig.read(Path.of(config));
+        (Presets.NAMES.contains(config) ? Presets.load(config) : AlbertConfig.read(Path.of(config)))
+            .with(typed(overrides));
     for (int w : workers) {
       if (w < 1 || globalBatch % (w * microBatch) != 0) {
         throw new IllegalArgumentException(
@@ -106,26 +141,35 @@ public final class BenchPretrainCommand implements Callable<Integer> {
                 + microBatch);
       }
     }
+    if (steps < 1 || warmup < 0 || threads < 1) {
+      throw new IllegalArgumentException("--steps and --threads must be >= 1, --warmup >= 0");
+    }
+    if (System.getProperty("albert.threads") == null) {
+      System.setProperty("albert.threads", Integer.toString(threads)); // before BLAS starts
+    }
     PrintWriter err = spec.commandLine().getErr();
     List<Batch> batches = PretrainBenchmark.randomBatches(c, globalBatch, microBatch, seq, 7);
-    List<PretrainBenchmark.Row> rows = new ArrayList<>();
-    if (!skipInProcess) {
-      err.println("in-process reference ...");
-      err.flush();
-      rows.add(PretrainBenchmark.local(c, batches, 1, steps));
-    }
-    SparkSession spark =
+    SparkSession.Builder sb =
         SparkSession.builder()
             .appName("albert bench pretrain")
-            .master(master)
-            .config("spark.driver.maxResultSize", "0")
-            .getOrCreate();
+            .config("spark.driver.maxResultSize", "0");
+    // under spark-submit its --master wins unless --master is given here
+    if (spec.commandLine().getParseResult().hasMatchedOption("--master")
+        || System.getProperty("spark.master") == null) {
+      sb.master(master);
+    }
+    SparkSession spark = sb.getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    String usedMaster = spark.sparkContext().master();
+    List<PretrainBenchmark.Row> rows;
     try {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      for (int w : workers) {
-        err.println("spark, " + w + " worker(s) ...");
-        rows.add(PretrainBenchmark.distributed(sc, c, batches, w, 1, steps, err));
-      }
+      err.printf(
+          "%d warm-up + %d timed rounds of: %sspark with %s worker(s)%n",
+          warmup, steps, skipInProcess ? "" : "in-process, ", workers);
+      rows =
+          PretrainBenchmark.interleaved(
+              sc, c, batches, !skipInProcess, workers, warmup, steps, err);
     } finally {
       spark.stop();
     }
@@ -133,11 +177,21 @@ public final class BenchPretrainCommand implements Callable<Integer> {
     ObjectMapper jm = new ObjectMapper();
     if (!json) {
       out.printf(
-          "ALBERT pretraining step, %s, global batch %d x seq %d, micro-batch %d, master %s%n",
-          config, globalBatch, seq, microBatch, master);
+          "ALBERT pretraining step, %s%s (%,d parameters), global batch %d x seq %d, micro-batch"
+              + " %d, master %s, %d thread(s) per task; medians of %d interleaved rounds%n",
+          config,
+          overrides.isEmpty() ? "" : " with " + overrides,
+          ParameterLayout.of(c, Head.PRETRAINING).totalSize(),
+          globalBatch,
+          seq,
+          microBatch,
+          usedMaster,
+          threads,
+          steps);
       out.printf(
-          "| mode | workers | step s | compute s | exchange s | update s | overhead | MB moved/step |%n");
-      out.printf("|---|---|---|---|---|---|---|---|%n");
+          "| mode | workers | step s | compute s | exchange s | update s | overhead | MB moved/step"
+              + " | step / in-process |%n");
+      out.printf("|---|---|---|---|---|---|---|---|---|%n");
     }
     for (PretrainBenchmark.Row r : rows) {
       if (json) {
@@ -146,7 +200,7 @@ public final class BenchPretrainCommand implements Callable<Integer> {
         out.println(o);
       } else {
         out.printf(
-            "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.1f%% | %.1f |%n",
+            "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.1f%% | %.1f | %.3f |%n",
             r.mode(),
             r.workers(),
             r.stepSeconds(),
@@ -154,10 +208,29 @@ public final class BenchPretrainCommand implements Callable<Integer> {
             r.exchangeSeconds(),
             r.updateSeconds(),
             100 * r.overhead(),
-            r.bytesPerStep() / 1e6);
+            r.bytesPerStep() / 1e6,
+            r.vsInProcess());
       }
     }
     out.flush();
     return 0;
+  }
+
+  /** --set values as JSON numbers or booleans where they read as such, else strings. */
+  private static Map<String, Object> typed(Map<String, String> overrides) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    overrides.forEach(
+        (k, v) -> {
+          Object value = v;
+          if (v.matches("-?\\d+")) {
+            value = Long.parseLong(v);
+          } else if (v.matches("-?\\d*\\.\\d+([eE]-?\\d+)?")) {
+            value = Double.parseDouble(v);
+          } else if (v.equals("true") || v.equals("false")) {
+            value = Boolean.parseBoolean(v);
+          }
+          out.put(k, value);
+        });
+    return out;
   }
 }

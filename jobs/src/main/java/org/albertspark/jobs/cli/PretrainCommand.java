@@ -112,7 +112,7 @@ public final class PretrainCommand implements Callable<Integer> {
       names = "--warmup-steps",
       defaultValue = "-1",
       paramLabel = "N",
-      description = "Warmup steps (default: -1 = 2.5% of --steps, ALBERT's 3125 of 125000).")
+      description = "Warmup steps (default: -1 = 2.5%% of --steps, ALBERT's 3125 of 125000).")
   long warmupSteps;
 
   @Option(

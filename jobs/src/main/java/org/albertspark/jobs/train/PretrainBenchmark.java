@@ -1,5 +1,6 @@
 package org.albertspark.jobs.train;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,13 +19,23 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * The cost of the distributed mechanism: steps of the {@link DataParallelEngine} on random data
  * with W workers, each split into compute (slowest task's forward + backward), exchange and update,
- * next to the same global batch's gradient computed in-process by a plain {@link TrainStep}.
+ * next to the same global batch's step computed in-process by a plain {@link TrainStep}.
+ *
+ * <p>On a shared machine the speed drifts over minutes, so the contenders take turns: a round is
+ * one step of each (in-process, then each worker count), and every figure is the median over the
+ * timed rounds. The ratio of two medians of one run is what to read, not the seconds.
  */
 public final class PretrainBenchmark {
 
   private PretrainBenchmark() {}
 
-  /** Mean seconds per timed step; overhead = (step - compute) / compute. */
+  /**
+   * Median seconds per step over the timed rounds.
+   *
+   * @param vsInProcess this mode's median step / the in-process median step (NaN without the
+   *     in-process reference); with W workers the ideal is 1 / W when each worker has the cores the
+   *     in-process step had
+   */
   public record Row(
       String mode,
       int workers,
@@ -32,8 +43,10 @@ public final class PretrainBenchmark {
       double computeSeconds,
       double exchangeSeconds,
       double updateSeconds,
-      long bytesPerStep) {
+      long bytesPerStep,
+      double vsInProcess) {
 
+    /** The engine's own split: (step - compute) / compute. */
     public double overhead() {
       return (stepSeconds - computeSeconds) / computeSeconds;
     }
@@ -63,6 +76,93 @@ public final class PretrainBenchmark {
     return out;
   }
 
+  /** One timed step: wall, compute, exchange and update seconds, bytes moved. */
+  private record Sample(double step, double compute, double exchange, double update, long bytes) {}
+
+  /** Something that runs one training step of the benchmark's batch. */
+  private interface Contender {
+    String mode();
+
+    int workers();
+
+    Sample step(long step);
+  }
+
+  /**
+   * Interleaved rounds: {@code warmup} untimed, then {@code rounds} timed, each running one step of
+   * the in-process reference (unless {@code inProcess} is false) and of the engine with each of
+   * {@code workers}. Returns one row per contender, in that order.
+   */
+  public static List<Row> interleaved(
+      JavaSparkContext sc,
+      AlbertConfig c,
+      List<Batch> batches,
+      boolean inProcess,
+      List<Integer> workers,
+      int warmup,
+      int rounds,
+      PrintWriter progress) {
+    if (rounds < 1) {
+      throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+    }
+    List<Contender> contenders = new ArrayList<>();
+    if (inProcess) {
+      contenders.add(inProcess(c, batches));
+    }
+    for (int w : workers) {
+      contenders.add(engine(sc, c, batches, w));
+    }
+    List<List<Sample>> samples = new ArrayList<>();
+    contenders.forEach(x -> samples.add(new ArrayList<>()));
+    for (int r = 0; r < warmup + rounds; r++) {
+      for (int i = 0; i < contenders.size(); i++) {
+        Contender x = contenders.get(i);
+        Sample s = x.step(r);
+        progress.printf(
+            "  round %d%s, %s %d worker(s): %.2fs = compute %.2fs + exchange %.2fs + update %.2fs%n",
+            r + 1,
+            r < warmup ? " (warm-up)" : "",
+            x.mode(),
+            x.workers(),
+            s.step(),
+            s.compute(),
+            s.exchange(),
+            s.update());
+        progress.flush();
+        if (r >= warmup) {
+          samples.get(i).add(s);
+        }
+      }
+    }
+    double reference =
+        inProcess
+            ? median(samples.get(0).stream().mapToDouble(Sample::step).toArray())
+            : Double.NaN;
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < contenders.size(); i++) {
+      List<Sample> s = samples.get(i);
+      double step = median(s.stream().mapToDouble(Sample::step).toArray());
+      rows.add(
+          new Row(
+              contenders.get(i).mode(),
+              contenders.get(i).workers(),
+              step,
+              median(s.stream().mapToDouble(Sample::compute).toArray()),
+              median(s.stream().mapToDouble(Sample::exchange).toArray()),
+              median(s.stream().mapToDouble(Sample::update).toArray()),
+              s.get(s.size() - 1).bytes(),
+              step / reference));
+    }
+    return rows;
+  }
+
+  static double median(double[] xs) {
+    double[] s = xs.clone();
+    Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+
   private static ParameterUpdate update(AlbertModel m) {
     return new ParameterUpdate(
         Optimizer.create("lamb", m.layout(), OptimizerConfig.albert()),
@@ -71,62 +171,51 @@ public final class PretrainBenchmark {
   }
 
   /** In-process: gradient of the whole global batch with one TrainStep, then the update. */
-  public static Row local(AlbertConfig c, List<Batch> batches, int warmup, int steps) {
+  private static Contender inProcess(AlbertConfig c, List<Batch> batches) {
     AlbertModel m = AlbertModel.initialize(c, Head.PRETRAINING, 1);
     ParameterUpdate u = update(m);
     TrainStep ts = new TrainStep(m);
-    double step = 0, compute = 0, upd = 0;
-    for (int s = 0; s < warmup + steps; s++) {
-      long t0 = System.nanoTime();
-      var metrics = ts.computeGradients(batches, TrainStep.scaleOf(batches), 1, s, 0);
-      long t1 = System.nanoTime();
-      u.apply(m.parameters(), ts.gradients(), s, metrics.losses().total());
-      long t2 = System.nanoTime();
-      if (s >= warmup) {
-        step += (t2 - t0) / 1e9;
-        compute += (t1 - t0) / 1e9;
-        upd += (t2 - t1) / 1e9;
+    return new Contender() {
+      public String mode() {
+        return "in-process";
       }
-    }
-    return new Row("in-process", 1, step / steps, compute / steps, 0, upd / steps, 0);
+
+      public int workers() {
+        return 1;
+      }
+
+      public Sample step(long s) {
+        long t0 = System.nanoTime();
+        var metrics = ts.computeGradients(batches, TrainStep.scaleOf(batches), 1, s, 0);
+        long t1 = System.nanoTime();
+        u.apply(m.parameters(), ts.gradients(), s, metrics.losses().total());
+        long t2 = System.nanoTime();
+        return new Sample((t2 - t0) / 1e9, (t1 - t0) / 1e9, 0, (t2 - t1) / 1e9, 0);
+      }
+    };
   }
 
   /** Engine steps with {@code workers} workers. */
-  public static Row distributed(
-      JavaSparkContext sc,
-      AlbertConfig c,
-      List<Batch> batches,
-      int workers,
-      int warmup,
-      int steps,
-      java.io.PrintWriter progress) {
+  private static Contender engine(
+      JavaSparkContext sc, AlbertConfig c, List<Batch> batches, int workers) {
     AlbertModel m = AlbertModel.initialize(c, Head.PRETRAINING, 1);
     DataParallelEngine engine = new DataParallelEngine(sc, m, update(m), workers, 1);
-    double step = 0, compute = 0, exchange = 0, upd = 0;
-    long bytes = 0;
-    for (int s = 0; s < warmup + steps; s++) {
-      long t0 = System.nanoTime();
-      DataParallelEngine.StepResult r = engine.step(s, batches);
-      double wall = (System.nanoTime() - t0) / 1e9;
-      progress.printf(
-          "  %d worker(s), step %d%s: %.2fs = compute %.2fs + exchange %.2fs + update %.2fs%n",
-          workers,
-          s + 1,
-          s < warmup ? " (warm-up)" : "",
-          wall,
-          r.computeSeconds(),
-          r.exchangeSeconds(),
-          r.updateSeconds());
-      progress.flush();
-      if (s >= warmup) {
-        step += wall;
-        compute += r.computeSeconds();
-        exchange += r.exchangeSeconds();
-        upd += r.updateSeconds();
-        bytes = r.bytesMoved();
+    return new Contender() {
+      public String mode() {
+        return "spark";
       }
-    }
-    return new Row(
-        "spark", workers, step / steps, compute / steps, exchange / steps, upd / steps, bytes);
+
+      public int workers() {
+        return workers;
+      }
+
+      public Sample step(long s) {
+        long t0 = System.nanoTime();
+        DataParallelEngine.StepResult r = engine.step(s, batches);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        return new Sample(
+            wall, r.computeSeconds(), r.exchangeSeconds(), r.updateSeconds(), r.bytesMoved());
+      }
+    };
   }
 }

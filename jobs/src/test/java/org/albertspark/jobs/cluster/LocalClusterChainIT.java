@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.albertspark.tokenizer.SentencePieceModel;
 import org.junit.jupiter.api.AfterAll;
@@ -28,26 +27,19 @@ import org.junit.jupiter.api.Test;
  */
 class LocalClusterChainIT {
 
-  static final Path ROOT = Path.of(System.getProperty("albert.root", "..")).toAbsolutePath();
-  static final Path WORK = ROOT.resolve("jobs/target/it-local-cluster");
-  static final Path STATE = WORK.resolve("cluster");
-  static String master;
+  static final Path ROOT = LocalCluster.ROOT;
+  static final LocalCluster cluster =
+      new LocalCluster(ROOT.resolve("jobs/target/it-local-cluster"));
+  static final Path WORK = cluster.work;
 
   @BeforeAll
   static void startCluster() throws Exception {
-    deleteTree(WORK);
-    Files.createDirectories(WORK);
-    String out = run(WORK.resolve("cluster-start.log"), "local-cluster", "start", "--workers", "2");
-    master = out.strip().lines().reduce((a, b) -> b).orElseThrow();
-    assertTrue(master.startsWith("spark://127.0.0.1:"), out);
+    cluster.start(2);
   }
 
   @AfterAll
   static void stopCluster() throws Exception {
-    run(WORK.resolve("cluster-stop.log"), "local-cluster", "stop");
-    // idempotent: a second stop finds nothing and still succeeds
-    assertTrue(
-        run(WORK.resolve("cluster-stop2.log"), "local-cluster", "stop").contains("not running"));
+    cluster.stop();
   }
 
   @Test
@@ -56,7 +48,7 @@ class LocalClusterChainIT {
 
     // 1. a vocabulary trained on the cluster
     Path vocab = WORK.resolve("vocab/emma.model");
-    submit(
+    cluster.submit(
         "train-vocab",
         "--input",
         corpus.toString(),
@@ -72,7 +64,7 @@ class LocalClusterChainIT {
 
     // 2. pretraining shards with that vocabulary
     Path prep = WORK.resolve("prep");
-    submit(
+    cluster.submit(
         "prep",
         "--input",
         corpus.toString(),
@@ -98,7 +90,7 @@ class LocalClusterChainIT {
     Path config = WORK.resolve("tiny-albert-2000.json");
     json.writeValue(config.toFile(), tiny);
     Path pretrain = WORK.resolve("pretrain");
-    submit(
+    cluster.submit(
         "pretrain",
         "--data",
         prep.toString(),
@@ -133,7 +125,7 @@ class LocalClusterChainIT {
     Path train = head(ROOT.resolve("examples/sentiment/train.tsv"), 160, WORK.resolve("train.tsv"));
     Path dev = head(ROOT.resolve("examples/sentiment/dev.tsv"), 64, WORK.resolve("dev.tsv"));
     Path classifier = WORK.resolve("classifier");
-    submit(
+    cluster.submit(
         "finetune",
         "--model",
         pretrained.toString(),
@@ -163,7 +155,7 @@ class LocalClusterChainIT {
 
     // 5. scoring the dev slice: one output row per input row, none in error
     Path scores = WORK.resolve("scores");
-    submit(
+    cluster.submit(
         "score",
         "--model",
         classifier.toString(),
@@ -189,7 +181,7 @@ class LocalClusterChainIT {
 
     // 6. the classifier's metrics on the same slice
     Path eval = WORK.resolve("eval.json");
-    submit(
+    cluster.submit(
         "eval",
         "--model",
         classifier.toString(),
@@ -208,7 +200,7 @@ class LocalClusterChainIT {
 
     // the work ran in executor JVMs of the workers, each choosing its OpenBLAS kernel itself
     List<String> executorLogs = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(STATE.resolve("work"))) {
+    try (Stream<Path> files = Files.walk(cluster.state.resolve("work"))) {
       for (Path f : files.filter(p -> p.getFileName().toString().equals("stderr")).toList()) {
         executorLogs.add(Files.readString(f));
       }
@@ -219,50 +211,10 @@ class LocalClusterChainIT {
         "every executor logs its OpenBLAS decision");
   }
 
-  /**
-   * Runs `submit-standalone --master URL COMMAND ARGS` and fails with its log on a non-zero exit.
-   */
-  static void submit(String... commandAndArgs) throws Exception {
-    List<String> args = new ArrayList<>(List.of("submit-standalone", "--master", master));
-    // small executors that fit the two one-core workers; no UI ports to fight over
-    args.addAll(List.of("--executor-memory", "768m", "--offheap", "512m"));
-    args.addAll(List.of("--conf", "spark.ui.enabled=false"));
-    args.addAll(List.of(commandAndArgs));
-    run(WORK.resolve(commandAndArgs[0] + ".log"), args.toArray(String[]::new));
-  }
-
   /** The header and the first {@code rows} rows of a table file, written to {@code to}. */
   static Path head(Path table, int rows, Path to) throws IOException {
     List<String> lines = Files.readAllLines(table, StandardCharsets.UTF_8);
     Files.write(to, lines.subList(0, rows + 1), StandardCharsets.UTF_8);
     return to;
-  }
-
-  static String run(Path log, String... scriptAndArgs) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("bash"));
-    cmd.add(ROOT.resolve("submit-scripts").resolve(scriptAndArgs[0]).toString());
-    cmd.addAll(List.of(scriptAndArgs).subList(1, scriptAndArgs.length));
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("ALBERT_LOCAL_CLUSTER_DIR", STATE.toString());
-    Process p = pb.start();
-    if (!p.waitFor(15, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError(String.join(" ", cmd) + " timed out; log " + log);
-    }
-    String out = Files.readString(log, StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed:\n" + out);
-    return out;
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.sorted((a, b) -> b.compareTo(a)).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }
