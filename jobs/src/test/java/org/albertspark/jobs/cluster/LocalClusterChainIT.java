@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.albertspark.tokenizer.SentencePieceModel;
 import org.junit.jupiter.api.AfterAll;
@@ -28,14 +26,14 @@ import org.junit.jupiter.api.Test;
  */
 class LocalClusterChainIT {
 
-  static final Path ROOT = Path.of(System.getProperty("albert.root", "..")).toAbsolutePath();
+  static final Path ROOT = ClusterScripts.ROOT;
   static final Path WORK = ROOT.resolve("jobs/target/it-local-cluster");
   static final Path STATE = WORK.resolve("cluster");
   static String master;
 
   @BeforeAll
   static void startCluster() throws Exception {
-    deleteTree(WORK);
+    ClusterScripts.deleteTree(WORK);
     Files.createDirectories(WORK);
     String out = run(WORK.resolve("cluster-start.log"), "local-cluster", "start", "--workers", "2");
     master = out.strip().lines().reduce((a, b) -> b).orElseThrow();
@@ -130,8 +128,12 @@ class LocalClusterChainIT {
     }
 
     // 4. fine-tuning the pretrained encoder as a classifier, on a slice of the sentiment sample
-    Path train = head(ROOT.resolve("examples/sentiment/train.tsv"), 160, WORK.resolve("train.tsv"));
-    Path dev = head(ROOT.resolve("examples/sentiment/dev.tsv"), 64, WORK.resolve("dev.tsv"));
+    Path train =
+        ClusterScripts.head(
+            ROOT.resolve("examples/sentiment/train.tsv"), 160, WORK.resolve("train.tsv"));
+    Path dev =
+        ClusterScripts.head(
+            ROOT.resolve("examples/sentiment/dev.tsv"), 64, WORK.resolve("dev.tsv"));
     Path classifier = WORK.resolve("classifier");
     submit(
         "finetune",
@@ -231,38 +233,8 @@ class LocalClusterChainIT {
     run(WORK.resolve(commandAndArgs[0] + ".log"), args.toArray(String[]::new));
   }
 
-  /** The header and the first {@code rows} rows of a table file, written to {@code to}. */
-  static Path head(Path table, int rows, Path to) throws IOException {
-    List<String> lines = Files.readAllLines(table, StandardCharsets.UTF_8);
-    Files.write(to, lines.subList(0, rows + 1), StandardCharsets.UTF_8);
-    return to;
-  }
-
   static String run(Path log, String... scriptAndArgs) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("bash"));
-    cmd.add(ROOT.resolve("submit-scripts").resolve(scriptAndArgs[0]).toString());
-    cmd.addAll(List.of(scriptAndArgs).subList(1, scriptAndArgs.length));
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("ALBERT_LOCAL_CLUSTER_DIR", STATE.toString());
-    Process p = pb.start();
-    if (!p.waitFor(15, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError(String.join(" ", cmd) + " timed out; log " + log);
-    }
-    String out = Files.readString(log, StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed:\n" + out);
-    return out;
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.sorted((a, b) -> b.compareTo(a)).toList()) {
-        Files.delete(p);
-      }
-    }
+    return ClusterScripts.run(
+        log, Map.of("ALBERT_LOCAL_CLUSTER_DIR", STATE.toString()), scriptAndArgs);
   }
 }
