@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.albertspark.jobs.cluster.TaskThreads;
 import org.albertspark.model.AlbertModel;
 import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.nn.LossScale;
@@ -31,9 +32,9 @@ final class WorkerSlots {
     Queue<TrainStep> pool = POOLS.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>());
     TrainStep slot = pool.poll();
     if (slot == null) {
-      if (System.getProperty("albert.threads") == null && TaskContext.get() != null) {
+      if (TaskContext.get() != null) {
         // before the model code's first use in this JVM: a task gets its spark.task.cpus
-        System.setProperty("albert.threads", Integer.toString(TaskContext.get().cpus()));
+        TaskThreads.useCpus(TaskContext.get().cpus());
       }
       AlbertConfig config = AlbertConfig.fromJson(task.configJson());
       slot =

@@ -1,6 +1,5 @@
 package org.albertspark.jobs.cluster;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -20,7 +19,7 @@ import java.util.stream.Stream;
  */
 final class LocalCluster {
 
-  static final Path ROOT = Path.of(System.getProperty("albert.root", "..")).toAbsolutePath();
+  static final Path ROOT = ClusterScripts.ROOT;
 
   final Path work;
   final Path state;
@@ -34,7 +33,7 @@ final class LocalCluster {
 
   /** Starts the master and {@code workers} one-core workers; returns the master URL. */
   String start(int workers) throws Exception {
-    deleteTree(work);
+    ClusterScripts.deleteTree(work);
     Files.createDirectories(work);
     String out =
         script(
@@ -61,7 +60,7 @@ final class LocalCluster {
 
   /** As {@link #submit(String...)}, logging to {@code log}; returns the log. */
   String submit(Path log, String... commandAndArgs) throws Exception {
-    return finish(startSubmit(log, commandAndArgs), log);
+    return ClusterScripts.finish(startSubmit(log, commandAndArgs), log);
   }
 
   /**
@@ -74,23 +73,6 @@ final class LocalCluster {
     args.addAll(List.of("--conf", "spark.ui.enabled=false"));
     args.addAll(List.of(commandAndArgs));
     return startScript(log, args.toArray(String[]::new));
-  }
-
-  /** Waits for a started script (15 min at most) and fails with its log on a non-zero exit. */
-  static String finish(Process p, Path log) throws Exception {
-    if (!p.waitFor(15, TimeUnit.MINUTES)) {
-      destroyTree(p);
-      throw new AssertionError(p.info().commandLine().orElse("script") + " timed out; log " + log);
-    }
-    String out = Files.readString(log, StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), "failed, log " + log + ":\n" + out);
-    return out;
-  }
-
-  /** Kills a started script and everything below it (SIGKILL) if still running. */
-  static void destroyTree(Process p) {
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
   }
 
   /** The executor JVMs the workers are running now (pids for fault tests). */
@@ -136,27 +118,11 @@ final class LocalCluster {
 
   /** Runs submit-scripts/SCRIPT ARGS to the end; fails with its log on a non-zero exit. */
   String script(Path log, String... scriptAndArgs) throws Exception {
-    return finish(startScript(log, scriptAndArgs), log);
+    return ClusterScripts.finish(startScript(log, scriptAndArgs), log);
   }
 
   private Process startScript(Path log, String... scriptAndArgs) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("bash"));
-    cmd.add(ROOT.resolve("submit-scripts").resolve(scriptAndArgs[0]).toString());
-    cmd.addAll(List.of(scriptAndArgs).subList(1, scriptAndArgs.length));
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("ALBERT_LOCAL_CLUSTER_DIR", state.toString());
-    return pb.start();
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.sorted((a, b) -> b.compareTo(a)).toList()) {
-        Files.delete(p);
-      }
-    }
+    return ClusterScripts.start(
+        log, Map.of("ALBERT_LOCAL_CLUSTER_DIR", state.toString()), scriptAndArgs);
   }
 }

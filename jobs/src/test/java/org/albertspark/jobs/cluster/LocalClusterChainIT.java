@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -122,8 +120,12 @@ class LocalClusterChainIT {
     }
 
     // 4. fine-tuning the pretrained encoder as a classifier, on a slice of the sentiment sample
-    Path train = head(ROOT.resolve("examples/sentiment/train.tsv"), 160, WORK.resolve("train.tsv"));
-    Path dev = head(ROOT.resolve("examples/sentiment/dev.tsv"), 64, WORK.resolve("dev.tsv"));
+    Path train =
+        ClusterScripts.head(
+            ROOT.resolve("examples/sentiment/train.tsv"), 160, WORK.resolve("train.tsv"));
+    Path dev =
+        ClusterScripts.head(
+            ROOT.resolve("examples/sentiment/dev.tsv"), 64, WORK.resolve("dev.tsv"));
     Path classifier = WORK.resolve("classifier");
     cluster.submit(
         "finetune",
@@ -209,12 +211,5 @@ class LocalClusterChainIT {
     assertTrue(
         executorLogs.stream().allMatch(l -> l.contains("OpenBLAS core type:")),
         "every executor logs its OpenBLAS decision");
-  }
-
-  /** The header and the first {@code rows} rows of a table file, written to {@code to}. */
-  static Path head(Path table, int rows, Path to) throws IOException {
-    List<String> lines = Files.readAllLines(table, StandardCharsets.UTF_8);
-    Files.write(to, lines.subList(0, rows + 1), StandardCharsets.UTF_8);
-    return to;
   }
 }

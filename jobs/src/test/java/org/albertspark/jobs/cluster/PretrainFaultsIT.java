@@ -111,7 +111,7 @@ class PretrainFaultsIT {
     try {
       killAnExecutorMidTaskThenFinish(driver, log, out);
     } finally {
-      LocalCluster.destroyTree(driver); // a failed check leaves no driver behind
+      ClusterScripts.destroyTree(driver); // a failed check leaves no driver behind
     }
   }
 
@@ -134,7 +134,7 @@ class PretrainFaultsIT {
       }
       Thread.sleep(10);
     }
-    String driverLog = LocalCluster.finish(driver, log);
+    String driverLog = ClusterScripts.finish(driver, log);
     assertTrue(driverLog.contains("Lost executor"), driverLog);
 
     // the task it was running (attempt 0) ran again (attempt 1) in another executor of the app
@@ -175,7 +175,7 @@ class PretrainFaultsIT {
     try {
       killTheDriverBetweenCheckpoints(launcher, log, out);
     } finally {
-      LocalCluster.destroyTree(launcher);
+      ClusterScripts.destroyTree(launcher);
     }
     String resumed = cluster.submit(cluster.work.resolve("resumed.log"), args(out, "--resume"));
     assertTrue(resumed.contains("resuming from") && resumed.contains("step-4"), resumed);
