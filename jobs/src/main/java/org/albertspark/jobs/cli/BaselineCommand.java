@@ -76,9 +76,12 @@ public final class BaselineCommand implements Callable<Integer> {
 
   @Option(
       names = "--num-features",
-      defaultValue = "1048576",
+      defaultValue = "262144",
       paramLabel = "N",
-      description = "Vocabulary cap (count) or hash buckets (hashing) (default: ${DEFAULT-VALUE}).")
+      description =
+          "count: keep the N terms most frequent in the training data; hashing: N buckets. Caps "
+              + "the regression's size (N weights per class) and so its time and memory "
+              + "(default: ${DEFAULT-VALUE} = 2^18).")
   int numFeatures;
 
   @Option(
@@ -150,8 +153,13 @@ public final class BaselineCommand implements Callable<Integer> {
       testData.requireLabelsIn(labels);
       progress.accept(
           "fitting TF-IDF (uni+bigrams) + logistic regression on " + labels.size() + " classes");
-      PipelineModel model = TfidfBaseline.fit(trainData, labels, settings);
+      TfidfBaseline.Fitted fitted = TfidfBaseline.fit(trainData, labels, settings);
+      PipelineModel model = fitted.model();
       double fitSeconds = (System.nanoTime() - t0) / 1e9;
+      progress.accept(
+          String.format(
+              "fitted in %.1fs: %d L-BFGS iterations (at most --max-iter %d)",
+              fitSeconds, fitted.iterations(), maxIter));
       ClassificationMetrics metrics = TfidfBaseline.evaluate(model, testData, labels);
       double seconds = (System.nanoTime() - t0) / 1e9;
       PrintWriter out = spec.commandLine().getOut();
@@ -178,6 +186,7 @@ public final class BaselineCommand implements Callable<Integer> {
           s.put("test_fraction", test.testFraction);
           s.put("seed", seed);
         }
+        json.put("iterations", fitted.iterations());
         json.put("fit_seconds", fitSeconds);
         json.put("seconds", seconds);
         json.set("metrics", metrics.toJson());
