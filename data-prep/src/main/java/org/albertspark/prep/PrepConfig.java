@@ -46,6 +46,25 @@ public record PrepConfig(
   public static final int DEFAULT_INSTANCES_PER_SHARD = 32768;
   public static final int DEFAULT_NSP_POOL_DOCUMENTS = 10000;
 
+  /** The same run with another {@code spmModel} (the same file, resolved). */
+  public PrepConfig withSpmModel(String path) {
+    return new PrepConfig(
+        inputs,
+        corpus,
+        path,
+        output,
+        overwrite,
+        instances,
+        masking,
+        dupeFactor,
+        seed,
+        partitions,
+        dynamicMasking,
+        instancesPerShard,
+        shards,
+        nspPoolDocuments);
+  }
+
   public PrepConfig {
     inputs = List.copyOf(inputs);
     if (dupeFactor < 1) {

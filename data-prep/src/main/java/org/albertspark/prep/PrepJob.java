@@ -57,6 +57,7 @@ public final class PrepJob {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     CorpusReader.Input input = CorpusReader.resolve(cfg.inputs(), conf);
     SpmModelFile model = SpmModelFile.read(cfg.spmModel(), conf);
+    PrepConfig resolved = cfg.withSpmModel(model.path()); // the manifest records where it is
     // fails fast, on the driver, when [CLS], [SEP] or [MASK] is missing
     new SpmTokenizers.Spm(model.model());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -64,7 +65,7 @@ public final class PrepJob {
     try {
       return run(
           spark,
-          cfg,
+          resolved,
           input,
           SpmTokenizers.source(bytes, model.sha256()),
           model.description(),

@@ -18,7 +18,13 @@ import org.apache.hadoop.fs.Path;
 record SpmModelFile(String path, byte[] bytes, String sha256, SentencePieceModel model) {
   private static final long MAX_BYTES = 1L << 30;
 
-  static SpmModelFile read(String path, Configuration conf) {
+  /**
+   * Reads {@code given} and keeps it as {@link #resolved} says, so that the manifest (its flags,
+   * its vocabulary and its provenance) names the vocabulary in a way that still works from another
+   * working directory (albert pretrain reads it from there).
+   */
+  static SpmModelFile read(String given, Configuration conf) {
+    String path = resolved(given, conf);
     byte[] bytes = readBytes(path, conf);
     try {
       return new SpmModelFile(
@@ -36,6 +42,21 @@ record SpmModelFile(String path, byte[] bytes, String sha256, SentencePieceModel
     vocab.put("sha256", sha256);
     vocab.put("size", model.size());
     return vocab;
+  }
+
+  /**
+   * {@code path} against the working directory: an absolute path on the local file system, the full
+   * URI (scheme, authority, absolute path) on any other.
+   */
+  static String resolved(String path, Configuration conf) {
+    Path p = new Path(path);
+    try {
+      Path q = p.getFileSystem(conf).makeQualified(p);
+      return "file".equals(q.toUri().getScheme()) ? q.toUri().getPath() : q.toString();
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "cannot resolve --spm-model " + path + ": " + e.getMessage(), e);
+    }
   }
 
   private static byte[] readBytes(String path, Configuration conf) {

@@ -435,6 +435,8 @@ class PrepJobTest {
         shared != null && Files.isDirectory(Path.of(shared, "datasets/gutenberg")),
         "shared datasets absent");
     Path model = Path.of(shared, "fixtures/tokenizer/unigram-2000.model");
+    // given relative to the working directory; recorded absolute (albert pretrain runs elsewhere)
+    Path relative = Path.of("").toAbsolutePath().relativize(model.toAbsolutePath());
     // 60 KB of a book, paragraphs (blank-line separated) as documents, lines as sentences
     String book = Files.readString(Path.of(shared, "datasets/gutenberg/austen-emma.txt"));
     Path in = tmp.resolve("emma.txt");
@@ -443,7 +445,7 @@ class PrepJobTest {
         new PrepConfig(
             List.of(in.toString()),
             CorpusOptions.of(CorpusFormat.TEXT),
-            model.toString(),
+            relative.toString(),
             tmp.resolve("emma-out").toString(),
             false,
             new InstanceConfig(128, 0.1, false),
@@ -460,6 +462,15 @@ class PrepJobTest {
     assertEquals(
         org.albertspark.prep.util.Hashing.sha256Hex(Files.readAllBytes(model)),
         m.path("vocabulary").path("sha256").asText());
+    String recorded = m.path("vocabulary").path("path").asText();
+    assertTrue(Path.of(recorded).isAbsolute(), recorded);
+    assertTrue(Files.isSameFile(model, Path.of(recorded)), recorded);
+    assertEquals(recorded, m.path("flags").path("spm_model").asText());
+    boolean inProvenance = false;
+    for (JsonNode input : m.path("provenance").path("inputs")) {
+      inProvenance |= input.path("path").asText().equals(recorded);
+    }
+    assertTrue(inProvenance, m.path("provenance").toString());
     assertTrue(m.path("instances").path("total").asLong() > 50, m.toString());
     assertTrue(SpmTokenizers.cachedModels() >= 1);
     // every masked label is an ordinary piece and input ids stay inside the vocabulary

@@ -12,6 +12,7 @@ import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.params.ParameterLayout;
 import org.albertspark.model.params.ParameterLayout.Head;
 import org.albertspark.model.tensor.FloatMemory;
+import org.albertspark.testing.FuzzBudget;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;

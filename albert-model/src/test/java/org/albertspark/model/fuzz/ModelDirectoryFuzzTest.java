@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.albertspark.model.AlbertModel;
 import org.albertspark.model.io.ModelDirectory;
+import org.albertspark.testing.FuzzBudget;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;

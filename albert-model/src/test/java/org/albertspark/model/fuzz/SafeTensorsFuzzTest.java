@@ -9,6 +9,7 @@ import java.io.IOException;
 import org.albertspark.model.io.SafeTensorsFile;
 import org.albertspark.model.io.SafeTensorsFormatException;
 import org.albertspark.model.io.TensorInfo;
+import org.albertspark.testing.FuzzBudget;
 import org.junit.jupiter.api.Timeout;
 
 /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Arrays;
+import org.albertspark.testing.FuzzBudget;
 import org.albertspark.tokenizer.SentencePieceModel;
 import org.junit.jupiter.api.Timeout;
 

@@ -8,6 +8,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.albertspark.testing.FuzzBudget;
 import org.albertspark.tokenizer.AlbertTokenizer;
 import org.albertspark.tokenizer.EncodedInput;
 import org.albertspark.tokenizer.SentencePieceModel;

@@ -3,7 +3,6 @@ package org.albertspark.jobs.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.albertspark.jobs.classify.ClassificationMetrics;
 import org.albertspark.jobs.classify.JsonOutput;
@@ -37,12 +36,7 @@ public final class BaselineCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--train",
-      required = true,
-      paramLabel = "PATH",
-      description = "Labelled training data (file, directory or glob on any Hadoop file system).")
-  String train;
+  @Mixin TrainingDataOptions training;
 
   static final class Test {
     @Option(names = "--test", paramLabel = "PATH", description = "Labelled data to evaluate on.")
@@ -82,9 +76,12 @@ public final class BaselineCommand implements Callable<Integer> {
 
   @Option(
       names = "--num-features",
-      defaultValue = "1048576",
+      defaultValue = "262144",
       paramLabel = "N",
-      description = "Vocabulary cap (count) or hash buckets (hashing) (default: ${DEFAULT-VALUE}).")
+      description =
+          "count: keep the N terms most frequent in the training data; hashing: N buckets. Caps "
+              + "the regression's size (N weights per class) and so its time and memory "
+              + "(default: ${DEFAULT-VALUE} = 2^18).")
   int numFeatures;
 
   @Option(
@@ -135,10 +132,7 @@ public final class BaselineCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    data.formatOf(train);
-    if (test.test != null) {
-      data.formatOf(test.test);
-    }
+    training.check(data, test.test, test.testFraction, "--test-fraction");
     SparkSession spark = sparkOptions.sqlSession("albert baseline");
     spark.sparkContext().setLogLevel("WARN");
     try {
@@ -151,24 +145,21 @@ public final class BaselineCommand implements Callable<Integer> {
         }
       }
       long t0 = System.nanoTime();
-      LabelledData trainData = data.read(spark, train);
-      progress.accept(trainData.report().summary());
-      LabelledData testData;
-      if (test.test != null) {
-        testData = data.read(spark, test.test);
-      } else {
-        List<LabelledData> parts = trainData.split(test.testFraction, seed);
-        trainData = parts.get(0);
-        testData = parts.get(1);
-        progress.accept(trainData.report().summary());
-      }
-      progress.accept(testData.report().summary());
+      TrainingDataOptions.Parts parts =
+          training.read(spark, data, test.test, test.testFraction, seed, progress);
+      LabelledData trainData = parts.train();
+      LabelledData testData = parts.heldOut();
       LabelSet labels = trainData.labelSet();
       testData.requireLabelsIn(labels);
       progress.accept(
           "fitting TF-IDF (uni+bigrams) + logistic regression on " + labels.size() + " classes");
-      PipelineModel model = TfidfBaseline.fit(trainData, labels, settings);
+      TfidfBaseline.Fitted fitted = TfidfBaseline.fit(trainData, labels, settings);
+      PipelineModel model = fitted.model();
       double fitSeconds = (System.nanoTime() - t0) / 1e9;
+      progress.accept(
+          String.format(
+              "fitted in %.1fs: %d L-BFGS iterations (at most --max-iter %d)",
+              fitSeconds, fitted.iterations(), maxIter));
       ClassificationMetrics metrics = TfidfBaseline.evaluate(model, testData, labels);
       double seconds = (System.nanoTime() - t0) / 1e9;
       PrintWriter out = spec.commandLine().getOut();
@@ -195,6 +186,7 @@ public final class BaselineCommand implements Callable<Integer> {
           s.put("test_fraction", test.testFraction);
           s.put("seed", seed);
         }
+        json.put("iterations", fitted.iterations());
         json.put("fit_seconds", fitSeconds);
         json.put("seconds", seconds);
         json.set("metrics", metrics.toJson());

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.albertspark.jobs.classify.LabelledData;
@@ -70,12 +69,7 @@ public final class FinetuneCommand implements Callable<Integer> {
           "SentencePiece model (default: the --model directory's spiece.model); copied into --output.")
   Path spmModel;
 
-  @Option(
-      names = "--train",
-      required = true,
-      paramLabel = "PATH",
-      description = "Labelled training data (file, directory or glob on any Hadoop file system).")
-  String train;
+  @Mixin TrainingDataOptions training;
 
   static final class Validation {
     @Option(names = "--validation", paramLabel = "PATH", description = "Labelled validation data.")
@@ -220,21 +214,15 @@ public final class FinetuneCommand implements Callable<Integer> {
               clipNorm,
               selectBy);
       source = new ModelSource(start.model, start.initConfig, spmModel);
-      if (validation != null
-          && validation.fraction != null
-          && !(validation.fraction > 0 && validation.fraction < 1)) {
-        throw new IllegalArgumentException("--validation-fraction must be in (0, 1)");
-      }
       if (classifierDropout != null && !(classifierDropout >= 0 && classifierDropout < 1)) {
         throw new IllegalArgumentException("--classifier-dropout must be in [0, 1)");
       }
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    data.formatOf(train);
-    if (validation != null && validation.path != null) {
-      data.formatOf(validation.path);
-    }
+    String validationPath = validation == null ? null : validation.path;
+    Double validationFraction = validation == null ? null : validation.fraction;
+    training.check(data, validationPath, validationFraction, "--validation-fraction");
     try {
       if (Files.exists(output.resolve(ModelDirectory.WEIGHTS)) && !overwrite) {
         throw new IllegalArgumentException(
@@ -249,21 +237,12 @@ public final class FinetuneCommand implements Callable<Integer> {
     SparkSession spark = sparkOptions.sqlSession("albert finetune");
     spark.sparkContext().setLogLevel("WARN");
     try {
-      LabelledData trainData = data.read(spark, train);
-      progress.accept(trainData.report().summary());
-      LabelledData validationData = null;
-      if (validation != null && validation.path != null) {
-        validationData = data.read(spark, validation.path);
-      } else if (validation != null) {
-        List<LabelledData> parts = trainData.split(validation.fraction, seed);
-        trainData = parts.get(0);
-        validationData = parts.get(1);
-        progress.accept(trainData.report().summary());
-      } else {
+      TrainingDataOptions.Parts parts =
+          training.read(spark, data, validationPath, validationFraction, seed, progress);
+      LabelledData trainData = parts.train();
+      LabelledData validationData = parts.heldOut();
+      if (validationData == null) {
         progress.accept("no --validation: the last epoch is kept");
-      }
-      if (validationData != null) {
-        progress.accept(validationData.report().summary());
       }
       FineTuneJob.Outcome outcome =
           FineTuneJob.run(

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.albertspark.jobs.score.Aggregation;
 import org.albertspark.jobs.score.LoadedClassifier;
 import org.albertspark.jobs.score.ModelIdentity;
@@ -16,8 +18,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -52,37 +52,24 @@ import org.apache.spark.util.LongAccumulator;
  */
 public final class AlbertClassificationModel extends Model<AlbertClassificationModel>
     implements MLWritable,
-        HasTextCol,
-        HasMaxSeqLength,
-        HasStride,
-        HasAggregate,
-        HasBatchTokens,
-        HasThreshold,
-        HasPredictionCol,
-        HasConfidenceCol,
-        HasProbabilitiesCol,
-        HasWindowsCol,
-        HasErrorCol,
-        HasModelCol,
-        HasMaxWindows,
-        HasTruncatedCol {
+        HasTextCol<AlbertClassificationModel>,
+        HasMaxSeqLength<AlbertClassificationModel>,
+        HasStride<AlbertClassificationModel>,
+        HasAggregate<AlbertClassificationModel>,
+        HasBatchTokens<AlbertClassificationModel>,
+        HasThreshold<AlbertClassificationModel>,
+        HasPredictionCol<AlbertClassificationModel>,
+        HasConfidenceCol<AlbertClassificationModel>,
+        HasProbabilitiesCol<AlbertClassificationModel>,
+        HasWindowsCol<AlbertClassificationModel>,
+        HasErrorCol<AlbertClassificationModel>,
+        HasModelCol<AlbertClassificationModel>,
+        HasMaxWindows<AlbertClassificationModel>,
+        HasTruncatedCol<AlbertClassificationModel> {
 
   private final String uid;
   private final String modelDir;
-  private final Param<String> textCol;
-  private final IntParam maxSeqLength;
-  private final IntParam stride;
-  private final Param<String> aggregate;
-  private final IntParam batchTokens;
-  private final DoubleParam threshold;
-  private final Param<String> predictionCol;
-  private final Param<String> confidenceCol;
-  private final Param<String> probabilitiesCol;
-  private final Param<String> windowsCol;
-  private final Param<String> errorCol;
-  private final Param<String> modelCol;
-  private final IntParam maxWindows;
-  private final Param<String> truncatedCol;
+  private final Map<String, Param<?>> shared = new HashMap<>();
   private transient ModelIdentity identity; // hashed on first use
   private transient LongAccumulator rowsDone; // optional progress counter
 
@@ -94,20 +81,7 @@ public final class AlbertClassificationModel extends Model<AlbertClassificationM
   public AlbertClassificationModel(String uid, String modelDir) {
     this.uid = uid;
     this.modelDir = modelDir;
-    textCol = HasTextCol.define(this);
-    maxSeqLength = HasMaxSeqLength.define(this);
-    stride = HasStride.define(this);
-    aggregate = HasAggregate.define(this);
-    batchTokens = HasBatchTokens.define(this);
-    threshold = HasThreshold.define(this);
-    predictionCol = HasPredictionCol.define(this);
-    confidenceCol = HasConfidenceCol.define(this);
-    probabilitiesCol = HasProbabilitiesCol.define(this);
-    windowsCol = HasWindowsCol.define(this);
-    errorCol = HasErrorCol.define(this);
-    modelCol = HasModelCol.define(this);
-    maxWindows = HasMaxWindows.define(this);
-    truncatedCol = HasTruncatedCol.define(this);
+    params(); // creates the shared params and their defaults (see SharedParams)
   }
 
   @Override
@@ -123,105 +97,8 @@ public final class AlbertClassificationModel extends Model<AlbertClassificationM
   // ---------------------------------------------------------------- params
 
   @Override
-  public Param<String> textCol() {
-    return textCol;
-  }
-
-  @Override
-  public IntParam maxSeqLength() {
-    return maxSeqLength;
-  }
-
-  @Override
-  public IntParam stride() {
-    return stride;
-  }
-
-  @Override
-  public Param<String> aggregate() {
-    return aggregate;
-  }
-
-  @Override
-  public IntParam batchTokens() {
-    return batchTokens;
-  }
-
-  @Override
-  public DoubleParam threshold() {
-    return threshold;
-  }
-
-  @Override
-  public Param<String> predictionCol() {
-    return predictionCol;
-  }
-
-  @Override
-  public Param<String> confidenceCol() {
-    return confidenceCol;
-  }
-
-  @Override
-  public Param<String> probabilitiesCol() {
-    return probabilitiesCol;
-  }
-
-  @Override
-  public Param<String> windowsCol() {
-    return windowsCol;
-  }
-
-  @Override
-  public Param<String> errorCol() {
-    return errorCol;
-  }
-
-  @Override
-  public Param<String> modelCol() {
-    return modelCol;
-  }
-
-  @Override
-  public IntParam maxWindows() {
-    return maxWindows;
-  }
-
-  @Override
-  public Param<String> truncatedCol() {
-    return truncatedCol;
-  }
-
-  public AlbertClassificationModel setMaxWindows(int v) {
-    return (AlbertClassificationModel) set(maxWindows, v);
-  }
-
-  public AlbertClassificationModel setTextCol(String v) {
-    return (AlbertClassificationModel) set(textCol, v);
-  }
-
-  public AlbertClassificationModel setMaxSeqLength(int v) {
-    return (AlbertClassificationModel) set(maxSeqLength, v);
-  }
-
-  public AlbertClassificationModel setStride(int v) {
-    return (AlbertClassificationModel) set(stride, v);
-  }
-
-  public AlbertClassificationModel setAggregate(String v) {
-    return (AlbertClassificationModel) set(aggregate, v);
-  }
-
-  public AlbertClassificationModel setBatchTokens(int v) {
-    return (AlbertClassificationModel) set(batchTokens, v);
-  }
-
-  public AlbertClassificationModel setThreshold(double v) {
-    return (AlbertClassificationModel) set(threshold, v);
-  }
-
-  public AlbertClassificationModel setPredictionCol(String v) {
-    return (AlbertClassificationModel) set(predictionCol, v);
+  public Map<String, Param<?>> sharedParams() {
+    return shared;
   }
 
   /**

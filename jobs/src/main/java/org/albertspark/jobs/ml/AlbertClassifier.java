@@ -3,6 +3,7 @@ package org.albertspark.jobs.ml;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,11 +41,10 @@ import org.apache.spark.sql.types.StructType;
  * seeded hash) for the per-epoch validation that picks the kept epoch; 0 keeps the last epoch.
  */
 public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
-    implements MLWritable, HasTextCol, HasMaxSeqLength {
+    implements MLWritable, HasTextCol<AlbertClassifier>, HasMaxSeqLength<AlbertClassifier> {
 
   private final String uid;
-  private final Param<String> textCol;
-  private final IntParam maxSeqLength;
+  private final Map<String, Param<?>> shared = new HashMap<>();
   private final Param<String> textPairCol;
   private final Param<String> labelCol;
   private final Param<String> modelDir;
@@ -70,9 +70,7 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
 
   public AlbertClassifier(String uid) {
     this.uid = uid;
-    textCol = HasTextCol.define(this);
-    maxSeqLength = HasMaxSeqLength.define(this);
-    setDefault(maxSeqLength, 128); // training length; 0 (the model's maximum) is rarely wanted
+    setDefault(maxSeqLength(), 128); // training length; 0 (the model's maximum) is rarely wanted
     textPairCol = string("textPairCol", "second text column for sentence pairs; empty: none", "");
     labelCol = string("labelCol", "label column, strings or integers", "label");
     modelDir = string("modelDir", "model directory to start from; empty: initConfig", "");
@@ -129,6 +127,7 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
     setDefault(clipNorm, 1.0);
     setDefault(classifierDropout, -1.0);
     setDefault(selectBy, "accuracy");
+    params(); // creates the shared params and their defaults (see SharedParams)
   }
 
   private Param<String> string(String name, String doc, String dflt) {
@@ -145,13 +144,8 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
   // ---------------------------------------------------------------- params
 
   @Override
-  public Param<String> textCol() {
-    return textCol;
-  }
-
-  @Override
-  public IntParam maxSeqLength() {
-    return maxSeqLength;
+  public Map<String, Param<?>> sharedParams() {
+    return shared;
   }
 
   // Spark ML finds params through public accessors of these names (Params.params reflects on them).
@@ -228,20 +222,12 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
     return selectBy;
   }
 
-  public AlbertClassifier setTextCol(String v) {
-    return (AlbertClassifier) set(textCol, v);
-  }
-
   public AlbertClassifier setTextPairCol(String v) {
     return (AlbertClassifier) set(textPairCol, v);
   }
 
   public AlbertClassifier setLabelCol(String v) {
     return (AlbertClassifier) set(labelCol, v);
-  }
-
-  public AlbertClassifier setMaxSeqLength(int v) {
-    return (AlbertClassifier) set(maxSeqLength, v);
   }
 
   public AlbertClassifier setModelDir(String v) {

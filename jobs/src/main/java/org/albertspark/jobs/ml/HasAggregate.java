@@ -8,12 +8,18 @@ import org.apache.spark.ml.param.Params;
  * Shared param {@code aggregate}: how the logits of a long document's windows combine: mean, max or
  * first.
  */
-public interface HasAggregate extends Params {
+public interface HasAggregate<T extends HasAggregate<T>> extends SharedParams<T> {
 
-  Param<String> aggregate();
+  default Param<String> aggregate() {
+    return shared("aggregate", HasAggregate::define);
+  }
 
   default String getAggregate() {
     return $(aggregate());
+  }
+
+  default T setAggregate(String v) {
+    return setShared(aggregate(), v);
   }
 
   /** Creates the param for {@code owner} and registers its default ("mean"). */

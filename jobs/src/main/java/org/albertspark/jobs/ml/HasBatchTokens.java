@@ -8,12 +8,18 @@ import org.apache.spark.ml.param.Params;
  * Shared param {@code batchTokens}: token budget of one forward pass (rows × padded length); bounds
  * the working memory of a task.
  */
-public interface HasBatchTokens extends Params {
+public interface HasBatchTokens<T extends HasBatchTokens<T>> extends SharedParams<T> {
 
-  IntParam batchTokens();
+  default IntParam batchTokens() {
+    return shared("batchTokens", HasBatchTokens::define);
+  }
 
   default int getBatchTokens() {
     return (Integer) $(batchTokens());
+  }
+
+  default T setBatchTokens(int v) {
+    return setShared(batchTokens(), v);
   }
 
   /** Creates the param for {@code owner} and registers its default (4096). */

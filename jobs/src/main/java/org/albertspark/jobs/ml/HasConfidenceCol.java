@@ -6,12 +6,18 @@ import org.apache.spark.ml.param.Params;
 /**
  * Shared param {@code confidenceCol}: output column: the probability of the most probable label.
  */
-public interface HasConfidenceCol extends Params {
+public interface HasConfidenceCol<T extends HasConfidenceCol<T>> extends SharedParams<T> {
 
-  Param<String> confidenceCol();
+  default Param<String> confidenceCol() {
+    return shared("confidenceCol", HasConfidenceCol::define);
+  }
 
   default String getConfidenceCol() {
     return $(confidenceCol());
+  }
+
+  default T setConfidenceCol(String v) {
+    return setShared(confidenceCol(), v);
   }
 
   /** Creates the param for {@code owner} and registers its default ("confidence"). */

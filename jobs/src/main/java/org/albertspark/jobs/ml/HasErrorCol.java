@@ -4,12 +4,18 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 
 /** Shared param {@code errorCol}: output column: why a row was not scored, null when it was. */
-public interface HasErrorCol extends Params {
+public interface HasErrorCol<T extends HasErrorCol<T>> extends SharedParams<T> {
 
-  Param<String> errorCol();
+  default Param<String> errorCol() {
+    return shared("errorCol", HasErrorCol::define);
+  }
 
   default String getErrorCol() {
     return $(errorCol());
+  }
+
+  default T setErrorCol(String v) {
+    return setShared(errorCol(), v);
   }
 
   /** Creates the param for {@code owner} and registers its default ("error"). */

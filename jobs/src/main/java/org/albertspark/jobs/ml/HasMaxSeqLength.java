@@ -8,12 +8,18 @@ import org.apache.spark.ml.param.Params;
  * Shared param {@code maxSeqLength}: window length in tokens, [CLS] and [SEP] included; 0 = the
  * model's max_position_embeddings.
  */
-public interface HasMaxSeqLength extends Params {
+public interface HasMaxSeqLength<T extends HasMaxSeqLength<T>> extends SharedParams<T> {
 
-  IntParam maxSeqLength();
+  default IntParam maxSeqLength() {
+    return shared("maxSeqLength", HasMaxSeqLength::define);
+  }
 
   default int getMaxSeqLength() {
     return (Integer) $(maxSeqLength());
+  }
+
+  default T setMaxSeqLength(int v) {
+    return setShared(maxSeqLength(), v);
   }
 
   /** Creates the param for {@code owner} and registers its default (0). */

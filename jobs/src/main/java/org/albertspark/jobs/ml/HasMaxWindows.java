@@ -8,12 +8,18 @@ import org.apache.spark.ml.param.Params;
  * Shared param {@code maxWindows}: the most windows scored per document, its first ones (0 = every
  * window); a document with more is marked in the truncated column.
  */
-public interface HasMaxWindows extends Params {
+public interface HasMaxWindows<T extends HasMaxWindows<T>> extends SharedParams<T> {
 
-  IntParam maxWindows();
+  default IntParam maxWindows() {
+    return shared("maxWindows", HasMaxWindows::define);
+  }
 
   default int getMaxWindows() {
     return (Integer) $(maxWindows());
+  }
+
+  default T setMaxWindows(int v) {
+    return setShared(maxWindows(), v);
   }
 
   /** Creates the param for {@code owner} and registers its default (0: no limit). */

@@ -4,12 +4,18 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 
 /** Shared param {@code probabilitiesCol}: output column: map of label name to probability. */
-public interface HasProbabilitiesCol extends Params {
+public interface HasProbabilitiesCol<T extends HasProbabilitiesCol<T>> extends SharedParams<T> {
 
-  Param<String> probabilitiesCol();
+  default Param<String> probabilitiesCol() {
+    return shared("probabilitiesCol", HasProbabilitiesCol::define);
+  }
 
   default String getProbabilitiesCol() {
     return $(probabilitiesCol());
+  }
+
+  default T setProbabilitiesCol(String v) {
+    return setShared(probabilitiesCol(), v);
   }
 
   /** Creates the param for {@code owner} and registers its default ("probabilities"). */

@@ -8,12 +8,18 @@ import org.apache.spark.ml.param.Params;
  * Shared param {@code stride}: tokens shared by consecutive windows of a document longer than one
  * window.
  */
-public interface HasStride extends Params {
+public interface HasStride<T extends HasStride<T>> extends SharedParams<T> {
 
-  IntParam stride();
+  default IntParam stride() {
+    return shared("stride", HasStride::define);
+  }
 
   default int getStride() {
     return (Integer) $(stride());
+  }
+
+  default T setStride(int v) {
+    return setShared(stride(), v);
   }
 
   /** Creates the param for {@code owner} and registers its default (64). */

@@ -8,12 +8,18 @@ import org.apache.spark.ml.param.Params;
  * Shared param {@code threshold}: multi-label models: a label is predicted when its probability is
  * at least this.
  */
-public interface HasThreshold extends Params {
+public interface HasThreshold<T extends HasThreshold<T>> extends SharedParams<T> {
 
-  DoubleParam threshold();
+  default DoubleParam threshold() {
+    return shared("threshold", HasThreshold::define);
+  }
 
   default double getThreshold() {
     return (Double) $(threshold());
+  }
+
+  default T setThreshold(double v) {
+    return setShared(threshold(), v);
   }
 
   /** Creates the param for {@code owner} and registers its default (0.5). */

@@ -7,12 +7,18 @@ import org.apache.spark.ml.param.Params;
  * Shared param {@code truncatedCol}: output column: true when the document had more windows than
  * maxWindows and only the first ones were scored (null when not scored).
  */
-public interface HasTruncatedCol extends Params {
+public interface HasTruncatedCol<T extends HasTruncatedCol<T>> extends SharedParams<T> {
 
-  Param<String> truncatedCol();
+  default Param<String> truncatedCol() {
+    return shared("truncatedCol", HasTruncatedCol::define);
+  }
 
   default String getTruncatedCol() {
     return $(truncatedCol());
+  }
+
+  default T setTruncatedCol(String v) {
+    return setShared(truncatedCol(), v);
   }
 
   /** Creates the param for {@code owner} and registers its default ("truncated"). */

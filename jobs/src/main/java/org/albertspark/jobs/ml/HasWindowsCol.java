@@ -6,12 +6,18 @@ import org.apache.spark.ml.param.Params;
 /**
  * Shared param {@code windowsCol}: output column: the number of windows the document was scored in.
  */
-public interface HasWindowsCol extends Params {
+public interface HasWindowsCol<T extends HasWindowsCol<T>> extends SharedParams<T> {
 
-  Param<String> windowsCol();
+  default Param<String> windowsCol() {
+    return shared("windowsCol", HasWindowsCol::define);
+  }
 
   default String getWindowsCol() {
     return $(windowsCol());
+  }
+
+  default T setWindowsCol(String v) {
+    return setShared(windowsCol(), v);
   }
 
   /** Creates the param for {@code owner} and registers its default ("windows"). */

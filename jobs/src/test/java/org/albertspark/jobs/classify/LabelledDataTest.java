@@ -26,12 +26,7 @@ class LabelledDataTest {
 
   @BeforeAll
   static void start() {
-    spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("test")
-            .config("spark.sql.shuffle.partitions", "2")
-            .getOrCreate();
+    spark = TestSpark.start();
   }
 
   @AfterAll

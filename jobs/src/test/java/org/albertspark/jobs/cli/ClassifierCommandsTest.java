@@ -214,6 +214,23 @@ class ClassifierCommandsTest {
     r = run("baseline", "--train", tmp.resolve("data").toString(), "--test-fraction", "0.2");
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains("--format"), r.err());
+    // a held-out fraction outside (0, 1): a usage error in both commands, before Spark starts
+    r = run("baseline", "--train", train.toString(), "--test-fraction", "1.5");
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("--test-fraction must be in (0, 1)"), r.err());
+    r =
+        run(
+            "finetune",
+            "--model",
+            TINY.toString(),
+            "--train",
+            train.toString(),
+            "--validation-fraction",
+            "0",
+            "--output",
+            tmp.resolve("u").toString());
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("--validation-fraction must be in (0, 1)"), r.err());
     // --batch not a multiple of --micro-batch x --workers
     r =
         run(

@@ -1,23 +1,20 @@
-package org.albertspark.model.fuzz;
+package org.albertspark.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
-
 /**
  * The budget of one fuzz input: heap allocated by this thread in proportion to the input, and a
- * wall-clock limit far above the normal cost (a guard against hangs and quadratic paths).
+ * wall-clock limit far above the normal cost (a guard against hangs and quadratic paths). Shared by
+ * the fuzz tests of albert-model (config, safetensors, model directories) and data-prep
+ * (SentencePiece models, the tokenizer).
  */
-final class FuzzBudget {
-  private static final com.sun.management.ThreadMXBean THREADS =
-      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-
-  private final long startBytes = THREADS.getCurrentThreadAllocatedBytes();
+public final class FuzzBudget {
+  private final long startBytes = ThreadAllocation.bytes();
   private final long startNanos = System.nanoTime();
 
   /** Fails when more than {@code perInputByte × inputBytes + slackBytes} was allocated. */
-  void check(long inputBytes, long perInputByte, long slackBytes, long millis) {
-    long allocated = THREADS.getCurrentThreadAllocatedBytes() - startBytes;
+  public void check(long inputBytes, long perInputByte, long slackBytes, long millis) {
+    long allocated = ThreadAllocation.bytes() - startBytes;
     long limit = perInputByte * inputBytes + slackBytes;
     assertTrue(
         allocated <= limit,
