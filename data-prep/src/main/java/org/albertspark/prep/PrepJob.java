@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import org.albertspark.prep.corpus.CorpusDocument;
 import org.albertspark.prep.corpus.CorpusReader;
 import org.albertspark.prep.instance.NspPool;
+import org.albertspark.prep.util.Broadcasts;
 import org.albertspark.provenance.Provenance;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -72,7 +73,7 @@ public final class PrepJob {
           provenance,
           progress);
     } finally {
-      bytes.destroy();
+      Broadcasts.destroy(bytes);
     }
   }
 
@@ -134,7 +135,7 @@ public final class PrepJob {
       long t2 = System.nanoTime();
       progress.accept(String.format("prep: wrote shards to %s (%.1fs)", shardDir, (t2 - t1) / 1e9));
       if (poolBc != null) {
-        poolBc.destroy();
+        Broadcasts.destroy(poolBc);
       }
 
       WrittenShards written = WrittenShards.read(spark, shardDir, cfg.instances().maxSeqLength());

@@ -17,6 +17,7 @@ import org.albertspark.model.nn.Workspace;
 import org.albertspark.model.params.FlatTensors;
 import org.albertspark.model.params.ParameterLayout;
 import org.albertspark.model.tensor.Slice;
+import org.albertspark.prep.util.Broadcasts;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -85,7 +86,7 @@ public final class ClassifierEvaluation {
                   })
               .collect();
     } finally {
-      params.destroy();
+      Broadcasts.destroy(params);
     }
     long[][] confusion = new long[k][k];
     double loss = 0;

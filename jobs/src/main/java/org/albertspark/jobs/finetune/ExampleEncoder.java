@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.albertspark.jobs.classify.LabelSet;
 import org.albertspark.jobs.classify.LabelledData;
+import org.albertspark.prep.util.Broadcasts;
 import org.albertspark.tokenizer.AlbertTokenizer;
 import org.albertspark.tokenizer.EncodedInput;
 import org.albertspark.tokenizer.SentencePieceModel;
@@ -48,7 +49,7 @@ public final class ExampleEncoder {
               })
           .collect();
     } finally {
-      spm.destroy();
+      Broadcasts.destroy(spm);
     }
   }
 }

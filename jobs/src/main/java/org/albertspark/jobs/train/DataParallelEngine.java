@@ -12,6 +12,7 @@ import org.albertspark.model.params.FlatTensors;
 import org.albertspark.model.train.ParameterUpdate;
 import org.albertspark.model.train.TrainMetrics;
 import org.albertspark.model.train.TrainStep;
+import org.albertspark.prep.util.Broadcasts;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -115,7 +116,7 @@ public final class DataParallelEngine {
     try {
       results = sc.parallelize(tasks, workers).map(t -> WorkerSlots.run(t, bc.value())).collect();
     } finally {
-      bc.destroy();
+      Broadcasts.destroy(bc);
     }
     // fixed order and double accumulation: the sum does not depend on where or when tasks ran
     results = new ArrayList<>(results);
