@@ -139,6 +139,8 @@ public final class FineTuneJob {
       n.put("train_accuracy", e.trainAccuracy());
       n.put("seconds", e.seconds());
       n.put("examples_per_second", e.examplesPerSecond());
+      n.put("worker_peak_offheap_bytes", e.workerMemory().offHeapBytes());
+      n.put("worker_peak_rss_bytes", e.workerMemory().rssBytes());
       if (e.validation() != null) {
         n.set("validation", e.validation().toJson());
       }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.albertspark.jobs.classify.ClassificationMetrics;
+import org.albertspark.jobs.cluster.MemoryPeak;
 import org.albertspark.jobs.train.DataParallelEngine;
 import org.albertspark.model.AlbertModel;
 import org.albertspark.model.nn.Batch;
@@ -76,7 +77,10 @@ public final class FineTuning {
     }
   }
 
-  /** What one epoch measured. {@code validation} is null without validation data. */
+  /**
+   * What one epoch measured. {@code validation} is null without validation data; {@code
+   * workerMemory} is the largest memory peak of the training workers' JVMs.
+   */
   public record EpochResult(
       int epoch,
       long steps,
@@ -84,7 +88,8 @@ public final class FineTuning {
       double trainAccuracy,
       double seconds,
       double examplesPerSecond,
-      ClassificationMetrics validation) {}
+      ClassificationMetrics validation,
+      MemoryPeak.Sample workerMemory) {}
 
   /** The kept model (best epoch, or the last without validation) and every epoch's figures. */
   public record Result(AlbertModel model, int keptEpoch, List<EpochResult> epochs) {}
@@ -141,6 +146,7 @@ public final class FineTuning {
     for (int epoch = 1; epoch <= s.epochs(); epoch++) {
       int[] order = permutation(train.size(), s.seed(), epoch);
       TrainMetrics m = TrainMetrics.NONE;
+      MemoryPeak.Sample memory = MemoryPeak.Sample.NONE;
       long t0 = System.nanoTime(), lastReport = t0;
       for (long i = 0; i < stepsPerEpoch; i++) {
         int from = (int) (i * s.batchSize()), to = Math.min(train.size(), from + s.batchSize());
@@ -159,19 +165,22 @@ public final class FineTuning {
                 s.maxSeqLength());
         DataParallelEngine.StepResult r = engine.step(step++, micro);
         m = m.plus(r.metrics());
+        memory = memory.max(r.workerMemory());
         long now = System.nanoTime();
         if (now - lastReport > 30e9 || i == stepsPerEpoch - 1) {
           lastReport = now;
           progress.accept(
               String.format(
-                  "epoch %d step %,d/%,d: loss %.4f, accuracy %.4f, lr %.3g, %.1f examples/s",
+                  "epoch %d step %,d/%,d: loss %.4f, accuracy %.4f, lr %.3g, %.1f examples/s,"
+                      + " worker peak %s",
                   epoch,
                   i + 1,
                   stepsPerEpoch,
                   m.losses().classificationLoss(),
                   m.clsAccuracy(),
                   r.update().learningRate(),
-                  m.clsCount() / ((now - t0) / 1e9)));
+                  m.clsCount() / ((now - t0) / 1e9),
+                  memory.describe()));
         }
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
@@ -187,7 +196,8 @@ public final class FineTuning {
               m.clsAccuracy(),
               seconds,
               m.clsCount() / seconds,
-              v);
+              v,
+              memory);
       epochs.add(er);
       boolean better = kept == null || v == null || isBetter(v, epochs, keptEpoch, s.selectBy());
       if (v != null) {

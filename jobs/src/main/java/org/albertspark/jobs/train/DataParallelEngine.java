@@ -5,6 +5,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.albertspark.jobs.cluster.MemoryPeak;
 import org.albertspark.model.AlbertModel;
 import org.albertspark.model.nn.Batch;
 import org.albertspark.model.nn.LossScale;
@@ -68,6 +69,7 @@ public final class DataParallelEngine {
    * @param updateSeconds clipping and the optimizer step on the driver
    * @param bytesMoved parameter broadcast (one copy per worker) + gradients returned +
    *     micro-batches shipped
+   * @param workerMemory the largest memory peak of the workers' JVMs, sampled as their tasks ended
    */
   public record StepResult(
       TrainMetrics metrics,
@@ -75,7 +77,8 @@ public final class DataParallelEngine {
       double computeSeconds,
       double exchangeSeconds,
       double updateSeconds,
-      long bytesMoved) {}
+      long bytesMoved,
+      MemoryPeak.Sample workerMemory) {}
 
   /**
    * Runs global step {@code step} on {@code microBatches}, the step's whole global batch in its
@@ -125,6 +128,7 @@ public final class DataParallelEngine {
     double[] acc = new double[n];
     TrainMetrics metrics = TrainMetrics.NONE;
     long computeNanos = 0;
+    MemoryPeak.Sample memory = MemoryPeak.Sample.NONE;
     for (WorkerResult r : results) {
       float[] g = r.gradients();
       for (int i = 0; i < n; i++) {
@@ -132,6 +136,7 @@ public final class DataParallelEngine {
       }
       metrics = metrics.plus(r.metrics());
       computeNanos = Math.max(computeNanos, r.computeNanos());
+      memory = memory.max(r.memory());
     }
     FloatBuffer out = floats(summed);
     for (int i = 0; i < n; i++) {
@@ -148,7 +153,8 @@ public final class DataParallelEngine {
         computeNanos / 1e9,
         Math.max(0, (t1 - t0 - computeNanos) / 1e9),
         (t2 - t1) / 1e9,
-        paramBytes * workers * 2 + dataBytes);
+        paramBytes * workers * 2 + dataBytes,
+        memory);
   }
 
   /** A copy of the flat buffer on the heap (what a step broadcasts). */

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.albertspark.jobs.cluster.MemoryPeak;
 import org.albertspark.model.AlbertModel;
 import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.io.ModelDirectory;
@@ -278,6 +279,7 @@ public final class PretrainingRun {
     int steps;
     double wall, compute, exchange, update;
     long bytes;
+    MemoryPeak.Sample workerMemory = MemoryPeak.Sample.NONE;
 
     void add(DataParallelEngine.StepResult r, double wallSeconds) {
       metrics = metrics.plus(r.metrics());
@@ -287,6 +289,7 @@ public final class PretrainingRun {
       exchange += r.exchangeSeconds();
       update += r.updateSeconds();
       bytes += r.bytesMoved();
+      workerMemory = workerMemory.max(r.workerMemory());
     }
 
     ObjectNode toJson(long step, DataParallelEngine.StepResult last, long epoch) {
@@ -306,6 +309,9 @@ public final class PretrainingRun {
       o.put("update_s", update / steps);
       o.put("step_s", wall / steps);
       o.put("bytes_per_step", bytes / steps);
+      // what spark.executor.memoryOverhead must cover (see conf/spark-defaults.conf.example)
+      o.put("worker_peak_offheap_bytes", workerMemory.offHeapBytes());
+      o.put("worker_peak_rss_bytes", workerMemory.rssBytes());
       o.put("steps_in_window", steps);
       o.put("epoch", epoch);
       o.put("time", Instant.now().toString());
@@ -316,7 +322,8 @@ public final class PretrainingRun {
       var l = metrics.losses();
       return String.format(
           "step %d/%d  loss %.4f  mlm %.4f acc %.3f  sop %.4f acc %.3f  lr %.3g  grad_norm %.3g"
-              + "  %.0f tok/s  step %.2fs = compute %.2fs + exchange %.2fs + update %.2fs  ETA %s",
+              + "  %.0f tok/s  step %.2fs = compute %.2fs + exchange %.2fs + update %.2fs  ETA %s"
+              + "  worker peak %s",
           step,
           total,
           l.total(),
@@ -331,7 +338,8 @@ public final class PretrainingRun {
           compute / steps,
           exchange / steps,
           update / steps,
-          formatDuration(etaSeconds));
+          formatDuration(etaSeconds),
+          workerMemory.describe());
     }
   }
 

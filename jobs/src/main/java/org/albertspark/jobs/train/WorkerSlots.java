@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.albertspark.jobs.cluster.MemoryPeak;
 import org.albertspark.jobs.cluster.TaskThreads;
 import org.albertspark.model.AlbertModel;
 import org.albertspark.model.config.AlbertConfig;
@@ -55,8 +56,9 @@ final class WorkerSlots {
           slot.computeGradients(
               task.microBatches(), scale, task.runSeed(), task.step(), task.firstMicroBatch());
       long nanos = System.nanoTime() - t0;
+      float[] gradients = DataParallelEngine.toHeap(slot.gradients());
       return new WorkerResult(
-          task.firstMicroBatch(), DataParallelEngine.toHeap(slot.gradients()), metrics, nanos);
+          task.firstMicroBatch(), gradients, metrics, nanos, MemoryPeak.sample());
     } finally {
       pool.add(slot);
     }

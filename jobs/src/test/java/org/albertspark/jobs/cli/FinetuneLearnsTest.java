@@ -92,5 +92,14 @@ class FinetuneLearnsTest {
     assertTrue(best >= 0.95, "held-out accuracy " + best + "\n" + ft.err());
     double last = epochs.get(epochs.size() - 1).get("validation").get("loss").asDouble();
     assertTrue(last < first / 4, "validation loss " + first + " -> " + last);
+    // each epoch reports its workers' memory peak; the JVM's peak never falls
+    long previous = 0;
+    for (JsonNode e : epochs) {
+      long offHeap = e.get("worker_peak_offheap_bytes").asLong();
+      assertTrue(offHeap >= 0 && offHeap < e.get("worker_peak_rss_bytes").asLong(), e.toString());
+      assertTrue(offHeap >= previous, e.toString());
+      previous = offHeap;
+    }
+    assertTrue(ft.err().contains("worker peak off-heap "), ft.err());
   }
 }

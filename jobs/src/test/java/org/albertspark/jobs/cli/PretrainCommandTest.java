@@ -181,9 +181,15 @@ class PretrainCommandTest {
             "tokens_per_s",
             "compute_s",
             "exchange_s",
-            "update_s")) {
+            "update_s",
+            "worker_peak_offheap_bytes",
+            "worker_peak_rss_bytes")) {
       assertTrue(metrics.get(5).has(key), key + " missing: " + metrics.get(5));
     }
+    // the workers' JVM (local mode: this one): its resident memory, part of it outside the heap
+    long offHeap = metrics.get(5).path("worker_peak_offheap_bytes").asLong();
+    assertTrue(offHeap >= 0 && offHeap < metrics.get(5).path("worker_peak_rss_bytes").asLong());
+    assertTrue(r.out().contains("worker peak off-heap "), r.out());
     assertEquals(6, metrics.get(5).path("step").asInt());
     assertEquals(
         "albert pretrain", ModelDirectory.provenance(clean.resolve("final")).orElseThrow().tool());
