@@ -88,36 +88,9 @@ class LocalClusterChainIT {
     Path config = WORK.resolve("tiny-albert-2000.json");
     json.writeValue(config.toFile(), tiny);
     Path pretrain = WORK.resolve("pretrain");
-    cluster.submit(
-        "pretrain",
-        "--data",
-        prep.toString(),
-        "--config",
-        config.toString(),
-        "--spm-model",
-        vocab.toString(),
-        "--steps",
-        "4",
-        "--global-batch",
-        "8",
-        "--workers",
-        "2",
-        "--checkpoint-every",
-        "4",
-        "--log-every",
-        "1",
-        "--output",
-        pretrain.toString());
-    List<String> metrics = Files.readAllLines(pretrain.resolve("metrics.jsonl"));
-    assertEquals(4, metrics.size(), String.join("\n", metrics));
-    for (String line : metrics) {
-      assertTrue(Double.isFinite(json.readTree(line).get("loss").asDouble()), line);
-    }
-    assertTrue(Files.isDirectory(pretrain.resolve("checkpoints/step-4")));
+    cluster.submit(ChainStages.pretrain(prep.toString(), config, vocab, 4, pretrain));
+    ChainStages.checkPretrained(pretrain, 4);
     Path pretrained = pretrain.resolve("final");
-    for (String f : List.of("config.json", "model.safetensors", "spiece.model")) {
-      assertTrue(Files.isRegularFile(pretrained.resolve(f)), "final/" + f);
-    }
 
     // 4. fine-tuning the pretrained encoder as a classifier, on a slice of the sentiment sample
     Path train =
@@ -128,55 +101,15 @@ class LocalClusterChainIT {
             ROOT.resolve("examples/sentiment/dev.tsv"), 64, WORK.resolve("dev.tsv"));
     Path classifier = WORK.resolve("classifier");
     cluster.submit(
-        "finetune",
-        "--model",
-        pretrained.toString(),
-        "--train",
-        train.toString(),
-        "--validation",
-        dev.toString(),
-        "--text-col",
-        "sentence",
-        "--epochs",
-        "1",
-        "--batch",
-        "16",
-        "--micro-batch",
-        "8",
-        "--workers",
-        "2",
-        "--max-seq-length",
-        "64",
-        "--output",
-        classifier.toString());
-    JsonNode classifierConfig = json.readTree(classifier.resolve("config.json").toFile());
-    assertEquals(
-        "AlbertForSequenceClassification", classifierConfig.at("/architectures/0").asText());
-    assertEquals(2, classifierConfig.get("id2label").size(), classifierConfig.toString());
-    assertTrue(Files.isRegularFile(classifier.resolve("model.safetensors")));
+        ChainStages.finetune(pretrained.toString(), train.toString(), dev.toString(), classifier));
+    ChainStages.checkClassifier(classifier);
 
     // 5. scoring the dev slice: one output row per input row, none in error
     Path scores = WORK.resolve("scores");
     cluster.submit(
-        "score",
-        "--model",
-        classifier.toString(),
-        "--input",
-        dev.toString(),
-        "--format",
-        "tsv",
-        "--id-col",
-        "sentence",
-        "--text-col",
-        "sentence",
-        "--keep-cols",
-        "label",
-        "--output",
-        scores.toString());
-    JsonNode summary = json.readTree(scores.resolve("_SUMMARY.json").toFile());
-    assertEquals(64, summary.get("rows_out").asLong(), summary.toString());
-    assertEquals(64, summary.get("scored").asLong(), summary.toString());
-    assertEquals(0, summary.get("errors").asLong(), summary.toString());
+        ChainStages.score(
+            classifier.toString(), dev.toString(), scores.toString(), "--keep-cols", "label"));
+    ChainStages.checkScored(json.readTree(scores.resolve("_SUMMARY.json").toFile()), 64);
     try (Stream<Path> parts = Files.list(scores)) {
       assertTrue(parts.anyMatch(p -> p.getFileName().toString().endsWith(".parquet")));
     }
@@ -208,8 +141,6 @@ class LocalClusterChainIT {
       }
     }
     assertTrue(executorLogs.size() >= 2, "executor logs: " + executorLogs.size());
-    assertTrue(
-        executorLogs.stream().allMatch(l -> l.contains("OpenBLAS core type:")),
-        "every executor logs its OpenBLAS decision");
+    ChainStages.checkOpenBlasChosenPerExecutor(executorLogs);
   }
 }

@@ -95,83 +95,32 @@ class YarnChainIT {
     // 2. pretraining on the HDFS shards, 2 data-parallel workers = the 2 YARN executors
     Path pretrain = WORK.resolve("pretrain");
     submit(
-        "pretrain",
-        "--data",
-        hdfs + "/prep",
-        "--config",
-        ROOT.resolve("examples/tiny-albert.json").toString(),
-        "--spm-model",
-        ROOT.resolve("examples/tiny-albert/spiece.model").toString(),
-        "--steps",
-        "3",
-        "--global-batch",
-        "8",
-        "--workers",
-        "2",
-        "--checkpoint-every",
-        "3",
-        "--log-every",
-        "1",
-        "--output",
-        pretrain.toString());
-    List<String> metrics = Files.readAllLines(pretrain.resolve("metrics.jsonl"));
-    assertEquals(3, metrics.size(), String.join("\n", metrics));
-    for (String line : metrics) {
-      assertTrue(Double.isFinite(json.readTree(line).get("loss").asDouble()), line);
-    }
-    assertTrue(Files.isRegularFile(pretrain.resolve("final/model.safetensors")));
+        ChainStages.pretrain(
+            hdfs + "/prep",
+            ROOT.resolve("examples/tiny-albert.json"),
+            ROOT.resolve("examples/tiny-albert/spiece.model"),
+            3,
+            pretrain));
+    ChainStages.checkPretrained(pretrain, 3);
 
     // 3. fine-tuning from the pretrained encoder on a table on HDFS
     Path classifier = WORK.resolve("classifier");
     submit(
-        "finetune",
-        "--model",
-        pretrain.resolve("final").toString(),
-        "--train",
-        hdfs + "/in/train.tsv",
-        "--validation",
-        hdfs + "/in/dev.tsv",
-        "--text-col",
-        "sentence",
-        "--epochs",
-        "1",
-        "--batch",
-        "16",
-        "--micro-batch",
-        "8",
-        "--workers",
-        "2",
-        "--max-seq-length",
-        "64",
-        "--output",
-        classifier.toString());
-    assertTrue(Files.isRegularFile(classifier.resolve("model.safetensors")));
+        ChainStages.finetune(
+            pretrain.resolve("final").toString(),
+            hdfs + "/in/train.tsv",
+            hdfs + "/in/dev.tsv",
+            classifier));
+    ChainStages.checkClassifier(classifier);
 
     // 4. scoring with the classifier read from HDFS (each executor copies and hash-checks it)
     fs.copyFromLocalFile(
         new org.apache.hadoop.fs.Path(classifier.toString()),
         new org.apache.hadoop.fs.Path("/models/classifier"));
-    submit(
-        "score",
-        "--model",
-        hdfs + "/models/classifier",
-        "--input",
-        hdfs + "/in/dev.tsv",
-        "--format",
-        "tsv",
-        "--id-col",
-        "sentence",
-        "--text-col",
-        "sentence",
-        "--output",
-        hdfs + "/scores");
-    JsonNode summary;
+    submit(ChainStages.score(hdfs + "/models/classifier", hdfs + "/in/dev.tsv", hdfs + "/scores"));
     try (InputStream in = fs.open(new org.apache.hadoop.fs.Path("/scores/_SUMMARY.json"))) {
-      summary = json.readTree(in);
+      ChainStages.checkScored(json.readTree(in), 64);
     }
-    assertEquals(64, summary.get("rows_out").asLong(), summary.toString());
-    assertEquals(64, summary.get("scored").asLong(), summary.toString());
-    assertEquals(0, summary.get("errors").asLong(), summary.toString());
     List<String> parts = new ArrayList<>();
     for (FileStatus f : fs.listStatus(new org.apache.hadoop.fs.Path("/scores"))) {
       parts.add(f.getPath().getName());
@@ -191,9 +140,7 @@ class YarnChainIT {
       }
     }
     assertEquals(4 * 2, executorLogs.size(), "executors of the 4 applications");
-    assertTrue(
-        executorLogs.stream().allMatch(l -> l.contains("OpenBLAS core type:")),
-        "every executor logs its OpenBLAS decision");
+    ChainStages.checkOpenBlasChosenPerExecutor(executorLogs);
   }
 
   static void upload(Path local, String hdfsPath) throws Exception {
