@@ -103,12 +103,8 @@ public final class BenchScoreCommand implements Callable<Integer> {
       description = "Batchings to measure, comma-separated (default: ${DEFAULT-VALUE}).")
   List<BatchPolicy> policies;
 
-  @Option(
-      names = "--seed",
-      defaultValue = "12345",
-      paramLabel = "N",
-      description = "Sample and weight seed (default: ${DEFAULT-VALUE}).")
-  long seed;
+  /** Draws the document sample and the random weights (default 12345). */
+  @Mixin SeedOption seedOption;
 
   @Mixin BenchOutput benchOutput;
 
@@ -136,6 +132,14 @@ public final class BenchScoreCommand implements Callable<Integer> {
     return benchOutput.run(
         new ScoreBenchmark(
             new ScoreBenchmark.Options(
-                documents, docs, spm, shape, maxSeqLength, stride, batchTokens, policies, seed)));
+                documents,
+                docs,
+                spm,
+                shape,
+                maxSeqLength,
+                stride,
+                batchTokens,
+                policies,
+                seedOption.seed)));
   }
 }

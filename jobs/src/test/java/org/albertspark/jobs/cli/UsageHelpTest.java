@@ -51,6 +51,20 @@ class UsageHelpTest {
     assertTrue(r.out().contains("2.5% of --steps"), r.out());
   }
 
+  @Test
+  void benchScoreTakesTheSharedSeedOptionKeepingItsDefault() {
+    CommandLine root = AlbertCli.newCommandLine();
+    BenchScoreCommand command =
+        root.getSubcommands().get("bench").getSubcommands().get("score").getCommand();
+    root.parseArgs("bench", "score");
+    assertEquals(12345, command.seedOption.seed);
+    root.parseArgs("bench", "score", "--seed", "7");
+    assertEquals(7, command.seedOption.seed);
+    CliRun help = CliRun.run("bench", "score", "--help");
+    assertTrue(
+        help.out().contains("--seed=N") && help.out().contains("(default: 12345)"), help.out());
+  }
+
   private static void collect(CommandLine c, List<CommandLine> into) {
     into.add(c);
     c.getSubcommands().values().stream().distinct().forEach(s -> collect(s, into));
