@@ -1,12 +1,12 @@
 package org.albertspark.jobs.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.albertspark.jobs.bench.BenchReport;
 import org.albertspark.jobs.train.PretrainBenchmark;
 import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.config.Presets;
@@ -16,6 +16,7 @@ import org.albertspark.model.params.ParameterLayout.Head;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -122,8 +123,7 @@ public final class BenchPretrainCommand implements Callable<Integer> {
       description = "Spark master (default: ${DEFAULT-VALUE}).")
   String master;
 
-  @Option(names = "--json", description = "One JSON object per row instead of the table.")
-  boolean json;
+  @Mixin BenchOutput benchOutput;
 
   @Override
   public Integer call() throws Exception {
@@ -147,8 +147,11 @@ public final class BenchPretrainCommand implements Callable<Integer> {
     if (System.getProperty("albert.threads") == null) {
       System.setProperty("albert.threads", Integer.toString(threads)); // before BLAS starts
     }
-    PrintWriter err = spec.commandLine().getErr();
     List<Batch> batches = PretrainBenchmark.randomBatches(c, globalBatch, microBatch, seq, 7);
+    return benchOutput.run(progress -> measure(c, batches, progress));
+  }
+
+  private BenchReport measure(AlbertConfig c, List<Batch> batches, PrintWriter progress) {
     SparkSession.Builder sb =
         SparkSession.builder()
             .appName("albert bench pretrain")
@@ -164,56 +167,29 @@ public final class BenchPretrainCommand implements Callable<Integer> {
     List<PretrainBenchmark.Row> rows;
     try {
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      err.printf(
+      progress.printf(
           "%d warm-up + %d timed rounds of: %sspark with %s worker(s)%n",
           warmup, steps, skipInProcess ? "" : "in-process, ", workers);
       rows =
           PretrainBenchmark.interleaved(
-              sc, c, batches, !skipInProcess, workers, warmup, steps, err);
+              sc, c, batches, !skipInProcess, workers, warmup, steps, progress);
     } finally {
       spark.stop();
     }
-    PrintWriter out = spec.commandLine().getOut();
-    ObjectMapper jm = new ObjectMapper();
-    if (!json) {
-      out.printf(
-          "ALBERT pretraining step, %s%s (%,d parameters), global batch %d x seq %d, micro-batch"
-              + " %d, master %s, %d thread(s) per task; medians of %d interleaved rounds%n",
-          config,
-          overrides.isEmpty() ? "" : " with " + overrides,
-          ParameterLayout.of(c, Head.PRETRAINING).totalSize(),
-          globalBatch,
-          seq,
-          microBatch,
-          usedMaster,
-          threads,
-          steps);
-      out.printf(
-          "| mode | workers | step s | compute s | exchange s | update s | overhead | MB moved/step"
-              + " | step / in-process |%n");
-      out.printf("|---|---|---|---|---|---|---|---|---|%n");
-    }
-    for (PretrainBenchmark.Row r : rows) {
-      if (json) {
-        var o = jm.valueToTree(r);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) o).put("overhead", r.overhead());
-        out.println(o);
-      } else {
-        out.printf(
-            "| %s | %d | %.2f | %.2f | %.2f | %.2f | %.1f%% | %.1f | %.3f |%n",
-            r.mode(),
-            r.workers(),
-            r.stepSeconds(),
-            r.computeSeconds(),
-            r.exchangeSeconds(),
-            r.updateSeconds(),
-            100 * r.overhead(),
-            r.bytesPerStep() / 1e6,
-            r.vsInProcess());
-      }
-    }
-    out.flush();
-    return 0;
+    return PretrainBenchmark.report(
+        String.format(
+            "ALBERT pretraining step, %s%s (%,d parameters), global batch %d x seq %d, micro-batch"
+                + " %d, master %s, %d thread(s) per task; medians of %d interleaved rounds",
+            config,
+            overrides.isEmpty() ? "" : " with " + overrides,
+            ParameterLayout.of(c, Head.PRETRAINING).totalSize(),
+            globalBatch,
+            seq,
+            microBatch,
+            usedMaster,
+            threads,
+            steps),
+        rows);
   }
 
   /** --set values as JSON numbers or booleans where they read as such, else strings. */

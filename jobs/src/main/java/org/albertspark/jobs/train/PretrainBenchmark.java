@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.albertspark.jobs.bench.BenchReport;
 import org.albertspark.model.AlbertModel;
 import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.nn.Batch;
@@ -50,6 +51,39 @@ public final class PretrainBenchmark {
     public double overhead() {
       return (stepSeconds - computeSeconds) / computeSeconds;
     }
+  }
+
+  /**
+   * The report of {@code albert bench pretrain}: {@code context} above one row per mode; the JSON
+   * keys are the {@link Row}'s field names plus {@code overhead}, {@code vsInProcess} null without
+   * the in-process reference.
+   */
+  public static BenchReport report(String context, List<Row> rows) {
+    BenchReport.Builder b =
+        BenchReport.builder()
+            .context(context)
+            .column("mode", "mode", "%s")
+            .column("workers", "workers", "%d")
+            .column("stepSeconds", "step s", "%.2f")
+            .column("computeSeconds", "compute s", "%.2f")
+            .column("exchangeSeconds", "exchange s", "%.2f")
+            .column("updateSeconds", "update s", "%.2f")
+            .column("overhead", "overhead", v -> String.format("%.1f%%", 100 * (Double) v))
+            .column("bytesPerStep", "MB moved/step", v -> String.format("%.1f", (Long) v / 1e6))
+            .column("vsInProcess", "step / in-process", "%.3f");
+    for (Row r : rows) {
+      b.row(
+          r.mode(),
+          r.workers(),
+          r.stepSeconds(),
+          r.computeSeconds(),
+          r.exchangeSeconds(),
+          r.updateSeconds(),
+          r.overhead(),
+          r.bytesPerStep(),
+          Double.isNaN(r.vsInProcess()) ? null : r.vsInProcess());
+    }
+    return b.build();
   }
 
   /** Random pretraining micro-batches: ~15% of positions predicted, random SOP labels. */

@@ -50,11 +50,27 @@ class BenchPretrainCommandTest {
     List<String> lines = table.out().strip().lines().toList();
     assertTrue(lines.get(0).contains("medians of 3 interleaved rounds"), table.out());
     assertTrue(lines.get(0).contains("with {num_hidden_layers=1}"), table.out());
-    assertTrue(lines.get(1).endsWith("| step / in-process |"), table.out());
-    assertEquals(6, lines.size(), table.out());
-    assertTrue(lines.get(2 + 1).startsWith("| in-process | 1 |"), table.out());
-    assertTrue(lines.get(2 + 1).endsWith("| 1.000 |"), table.out());
-    assertTrue(lines.get(2 + 2).startsWith("| spark | 1 |"), table.out());
+    // BenchReport's table: the context line, the header, one row per mode
+    assertEquals(
+        List.of(
+            "mode",
+            "workers",
+            "step s",
+            "compute s",
+            "exchange s",
+            "update s",
+            "overhead",
+            "MB moved/step",
+            "step / in-process"),
+        List.of(lines.get(1).strip().split("\\s{2,}")),
+        table.out());
+    assertEquals(5, lines.size(), table.out());
+    List<String> inProcess = List.of(lines.get(2).strip().split("\\s+"));
+    assertEquals(List.of("in-process", "1"), inProcess.subList(0, 2), table.out());
+    assertTrue(inProcess.get(6).endsWith("%"), table.out());
+    assertEquals("1.000", inProcess.get(8), table.out());
+    assertEquals(List.of("spark", "1"), List.of(lines.get(3).strip().split("\\s+")).subList(0, 2));
+    assertEquals(List.of("spark", "2"), List.of(lines.get(4).strip().split("\\s+")).subList(0, 2));
     // progress: every mode's step of every round, warm-up first, in turn
     assertTrue(table.err().contains("round 1 (warm-up), in-process 1 worker(s)"), table.err());
     assertTrue(table.err().indexOf("round 4, spark 2") > table.err().indexOf("round 4, spark 1"));
