@@ -3,6 +3,7 @@ package org.albertspark.jobs.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -11,10 +12,11 @@ import org.albertspark.jobs.classify.LabelSet;
 import org.albertspark.jobs.classify.LabelledData;
 import org.albertspark.jobs.finetune.ModelSource;
 import org.albertspark.jobs.score.ClassifierEvaluation;
-import org.albertspark.jobs.score.ModelIdentity;
 import org.albertspark.jobs.score.ScoringOptions;
+import org.albertspark.model.AlbertModel;
 import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.io.ModelDirectory;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -97,9 +99,11 @@ public final class EvalCommand implements Callable<Integer> {
     ScoringOptions options = windows.options(maxSeqLength, 0.5);
     data.formatOf(dataPath);
     PrintWriter err = spec.commandLine().getErr();
+    AlbertModel classifier;
     AlbertConfig config;
+    ModelSource source = new ModelSource(model, null, null);
     try {
-      new ModelSource(model, null, null).check();
+      source.check();
       config = AlbertConfig.read(model.resolve(ModelDirectory.CONFIG));
       if (!config.isSequenceClassification()) {
         throw new IllegalArgumentException(
@@ -109,6 +113,7 @@ public final class EvalCommand implements Callable<Integer> {
                 + "): fine-tune it with albert finetune first");
       }
       options.check(config);
+      classifier = ModelDirectory.load(model);
     } catch (IllegalArgumentException e) {
       err.println("albert eval: " + e.getMessage());
       err.flush();
@@ -121,12 +126,15 @@ public final class EvalCommand implements Callable<Integer> {
       LabelledData rows = data.read(spark, dataPath);
       progress.accept(rows.report().summary());
       rows.requireLabelsIn(new LabelSet(config.labels()));
-      ModelIdentity identity =
-          ModelIdentity.of(
-              model.toAbsolutePath().toString(), spark.sparkContext().hadoopConfiguration());
-      progress.accept(String.format("scoring with %s (%s)", identity.label(), options));
+      progress.accept(String.format("scoring (%s)", options));
       ClassifierEvaluation.Outcome outcome =
-          ClassifierEvaluation.evaluate(rows, identity, config, options, workers);
+          ClassifierEvaluation.evaluate(
+              JavaSparkContext.fromSparkContext(spark.sparkContext()),
+              classifier,
+              Files.readAllBytes(source.spiece()),
+              rows,
+              options,
+              workers);
       double seconds = (System.nanoTime() - t0) / 1e9;
       PrintWriter out = spec.commandLine().getOut();
       outcome.metrics().printTable(out, "albert eval of " + model + " on " + rows.report().path());
@@ -136,7 +144,6 @@ public final class EvalCommand implements Callable<Integer> {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("command", "albert eval");
         json.put("model", model.toString());
-        json.put("model_id", identity.label());
         json.put("data", rows.report().path());
         json.put("rows", rows.report().usable());
         json.put("skipped", rows.report().skipped());

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import org.albertspark.jobs.classify.ClassificationMetrics;
 import org.albertspark.jobs.classify.LabelledData;
 import org.albertspark.jobs.cluster.TaskThreads;
@@ -32,9 +31,9 @@ import org.apache.spark.sql.Row;
  * negative log-likelihood of the true label under the aggregated probabilities, window counts, rows
  * that could not be scored by reason); the driver adds the tallies.
  *
- * <p>Used by {@code albert eval} (a model directory, loaded once per executor JVM) and by
- * fine-tuning's per-epoch validation (the model being trained, broadcast), so the eval of the kept
- * epoch reproduces its validation.
+ * <p>Used by {@code albert eval} (a model directory the driver loads) and by fine-tuning's
+ * per-epoch validation (the model being trained): both broadcast the parameters, so the eval of the
+ * kept epoch reproduces its validation.
  */
 public final class ClassifierEvaluation {
 
@@ -75,9 +74,6 @@ public final class ClassifierEvaluation {
       errorsByReason.forEach(reasons::put);
     }
   }
-
-  /** Where a task gets its classifier (serializable: it travels in the task closure). */
-  private interface Source extends Supplier<LoadedClassifier>, Serializable {}
 
   /** One task's counts. */
   private static final class Tally implements Serializable {
@@ -130,31 +126,11 @@ public final class ClassifierEvaluation {
   }
 
   /**
-   * Evaluates the classifier of a model directory ({@code albert eval}), whose {@code config} the
-   * driver has read; the data's labels must be among the model's (see {@link
+   * Evaluates {@code model} as it is now ({@code albert eval}, fine-tuning's validation): its
+   * parameters are broadcast and every task scores with a copy; {@code spieceModel} is its
+   * SentencePiece model's bytes. The data's labels must be among the model's (see {@link
    * LabelledData#requireLabelsIn}). IllegalArgumentException for a multi-label model (these metrics
    * are single-label ones) or options the model cannot take.
-   */
-  public static Outcome evaluate(
-      LabelledData data,
-      ModelIdentity identity,
-      AlbertConfig config,
-      ScoringOptions options,
-      int workers) {
-    LoadedClassifier.checkClassifier(config);
-    if (LoadedClassifier.MULTI_LABEL.equals(config.problemType())) {
-      throw new IllegalArgumentException(
-          "a multi-label model (problem_type "
-              + LoadedClassifier.MULTI_LABEL
-              + "): accuracy, macro-F1 and the confusion matrix here are single-label measures");
-    }
-    options.check(config);
-    return run(data, () -> ClassifierCache.get(identity), config.labels(), options, workers);
-  }
-
-  /**
-   * Evaluates {@code model} as it is now (fine-tuning's validation): its parameters are broadcast
-   * and every task scores with a copy; {@code spieceModel} is its SentencePiece model's bytes.
    */
   public static Outcome evaluate(
       JavaSparkContext sc,
@@ -163,70 +139,65 @@ public final class ClassifierEvaluation {
       LabelledData data,
       ScoringOptions options,
       int workers) {
-    options.check(model.config());
-    String configJson = model.config().toJson();
-    ParameterLayout.Head head = model.head();
-    Broadcast<float[]> params = sc.broadcast(DataParallelEngine.toHeap(model.parameters()));
-    Broadcast<byte[]> spm = sc.broadcast(spieceModel);
-    try {
-      return run(
-          data,
-          () -> {
-            AlbertConfig config = AlbertConfig.fromJson(configJson);
-            FlatTensors p = FlatTensors.zeros(ParameterLayout.of(config, head));
-            DataParallelEngine.floats(p).put(0, params.value());
-            return new LoadedClassifier(
-                new AlbertModel(config, head, p),
-                new AlbertTokenizer(SentencePieceModel.fromBytes(spm.value())));
-          },
-          model.config().labels(),
-          options,
-          workers);
-    } finally {
-      params.destroy();
-      spm.destroy();
+    LoadedClassifier.checkClassifier(model.config());
+    if (LoadedClassifier.MULTI_LABEL.equals(model.config().problemType())) {
+      throw new IllegalArgumentException(
+          "a multi-label model (problem_type "
+              + LoadedClassifier.MULTI_LABEL
+              + "): accuracy, macro-F1 and the confusion matrix here are single-label measures");
     }
-  }
-
-  private static Outcome run(
-      LabelledData data, Source source, List<String> labels, ScoringOptions options, int workers) {
+    options.check(model.config());
     if (workers < 1) {
       throw new IllegalArgumentException("workers must be positive, got " + workers);
     }
+    String configJson = model.config().toJson();
+    ParameterLayout.Head head = model.head();
+    List<String> labels = new ArrayList<>(model.config().labels()); // travels in the closure
     boolean pairs = data.hasTextPair();
     JavaRDD<Row> rows = data.rows().toJavaRDD();
     if (rows.getNumPartitions() > workers) {
       rows = rows.coalesce(workers); // no shuffle: the same rows in the same order per task
     }
-    List<Tally> parts =
-        rows.mapPartitions(
-                (Iterator<Row> it) -> {
-                  TaskThreads.useTaskCpus();
-                  LoadedClassifier classifier = source.get();
-                  List<String> names = classifier.labels();
-                  Map<String, Integer> ids = new TreeMap<>();
-                  for (int i = 0; i < names.size(); i++) {
-                    ids.put(names.get(i), i);
-                  }
-                  Tally t = new Tally(names.size());
-                  DocumentScorer scorer =
-                      new DocumentScorer(classifier, options, BatchPolicy.BUCKETED);
-                  scorer
-                      .score(it, r -> r.get(0), pairs ? r -> r.get(1) : null)
-                      .forEachRemaining(
-                          s -> {
-                            Integer label = ids.get(s.item().getString(2));
-                            if (label == null) {
-                              throw new IllegalArgumentException(
-                                  "label " + s.item().getString(2) + " is not the model's");
-                            }
-                            t.add(label, s.result(), names);
-                          });
-                  List<Tally> out = new ArrayList<>(1);
-                  out.add(t);
-                  return out.iterator();
-                })
-            .collect();
+    Broadcast<float[]> params = sc.broadcast(DataParallelEngine.toHeap(model.parameters()));
+    Broadcast<byte[]> spm = sc.broadcast(spieceModel);
+    List<Tally> parts;
+    try {
+      parts =
+          rows.mapPartitions(
+                  (Iterator<Row> it) -> {
+                    TaskThreads.useTaskCpus();
+                    AlbertConfig config = AlbertConfig.fromJson(configJson);
+                    FlatTensors p = FlatTensors.zeros(ParameterLayout.of(config, head));
+                    DataParallelEngine.floats(p).put(0, params.value());
+                    LoadedClassifier classifier =
+                        new LoadedClassifier(
+                            new AlbertModel(config, head, p),
+                            new AlbertTokenizer(SentencePieceModel.fromBytes(spm.value())));
+                    Map<String, Integer> ids = new TreeMap<>();
+                    for (int i = 0; i < labels.size(); i++) {
+                      ids.put(labels.get(i), i);
+                    }
+                    Tally t = new Tally(labels.size());
+                    new DocumentScorer(classifier, options, BatchPolicy.BUCKETED)
+                        .score(it, r -> r.get(0), pairs ? r -> r.get(1) : null)
+                        .forEachRemaining(
+                            s -> {
+                              Integer label = ids.get(s.item().getString(2));
+                              if (label == null) {
+                                throw new IllegalArgumentException(
+                                    "label " + s.item().getString(2) + " is not the model's");
+                              }
+                              t.add(label, s.result(), labels);
+                            });
+                    List<Tally> out = new ArrayList<>(1);
+                    out.add(t);
+                    return out.iterator();
+                  })
+              .collect();
+    } finally {
+      params.destroy();
+      spm.destroy();
+    }
     Tally total = new Tally(labels.size());
     for (Tally t : parts) {
       total.plus(t);
