@@ -2,25 +2,20 @@ package org.albertspark.jobs.classify;
 
 import static org.apache.spark.sql.functions.col;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.OptionalDouble;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
-import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.feature.CountVectorizer;
 import org.apache.spark.ml.feature.HashingTF;
 import org.apache.spark.ml.feature.IDF;
-import org.apache.spark.ml.feature.IDFModel;
 import org.apache.spark.ml.feature.NGram;
 import org.apache.spark.ml.feature.RegexTokenizer;
 import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * The simple alternative a Spark user would otherwise pick: Spark MLlib TF-IDF over word unigrams
@@ -54,93 +49,55 @@ public final class TfidfBaseline {
 
   /** The unfitted pipeline; input columns text, text_pair, label_id (double or int). */
   public static Pipeline pipeline(Settings s) {
-    List<PipelineStage> stages = new ArrayList<>(termStages());
-    stages.add(counter(s));
-    stages.add(idf(s));
-    stages.add(regression(s));
-    return new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
+    PipelineStage counter =
+        s.hashing()
+            ? new HashingTF()
+                .setInputCol("_terms")
+                .setOutputCol("_tf")
+                .setNumFeatures(s.numFeatures())
+            : new CountVectorizer()
+                .setInputCol("_terms")
+                .setOutputCol("_tf")
+                .setVocabSize(s.numFeatures())
+                .setMinDF(s.minDocFreq());
+    return new Pipeline()
+        .setStages(
+            new PipelineStage[] {
+              new SQLTransformer()
+                  .setStatement("SELECT *, concat_ws(' ', text, text_pair) AS _doc FROM __THIS__"),
+              new RegexTokenizer()
+                  .setInputCol("_doc")
+                  .setOutputCol("_words")
+                  .setGaps(false)
+                  .setPattern("\\w+(?:'\\w+)?")
+                  .setToLowercase(true),
+              new NGram().setN(2).setInputCol("_words").setOutputCol("_bigrams"),
+              new SQLTransformer()
+                  .setStatement("SELECT *, concat(_words, _bigrams) AS _terms FROM __THIS__"),
+              counter,
+              new IDF()
+                  .setInputCol("_tf")
+                  .setOutputCol("features")
+                  .setMinDocFreq(s.hashing() ? s.minDocFreq() : 0),
+              new LogisticRegression()
+                  .setFamily("multinomial")
+                  .setFeaturesCol("features")
+                  .setLabelCol(LABEL_ID)
+                  .setRegParam(s.regParam())
+                  .setElasticNetParam(0)
+                  .setStandardization(false)
+                  .setMaxIter(s.maxIter())
+            });
   }
 
-  /** Text → lower-cased words → bigrams → the terms (unigrams ∪ bigrams) of each row. */
-  private static List<PipelineStage> termStages() {
-    return List.of(
-        new SQLTransformer()
-            .setStatement("SELECT *, concat_ws(' ', text, text_pair) AS _doc FROM __THIS__"),
-        new RegexTokenizer()
-            .setInputCol("_doc")
-            .setOutputCol("_words")
-            .setGaps(false)
-            .setPattern("\\w+(?:'\\w+)?")
-            .setToLowercase(true),
-        new NGram().setN(2).setInputCol("_words").setOutputCol("_bigrams"),
-        new SQLTransformer()
-            .setStatement("SELECT *, concat(_words, _bigrams) AS _terms FROM __THIS__"));
-  }
-
-  private static PipelineStage counter(Settings s) {
-    if (s.hashing()) {
-      return new HashingTF()
-          .setInputCol("_terms")
-          .setOutputCol("_tf")
-          .setNumFeatures(s.numFeatures());
-    }
-    return new CountVectorizer()
-        .setInputCol("_terms")
-        .setOutputCol("_tf")
-        .setVocabSize(s.numFeatures())
-        .setMinDF(s.minDocFreq());
-  }
-
-  private static IDF idf(Settings s) {
-    return new IDF()
-        .setInputCol("_tf")
-        .setOutputCol("features")
-        .setMinDocFreq(s.hashing() ? s.minDocFreq() : 0);
-  }
-
-  private static LogisticRegression regression(Settings s) {
-    return new LogisticRegression()
-        .setFamily("multinomial")
-        .setFeaturesCol("features")
-        .setLabelCol(LABEL_ID)
-        .setRegParam(s.regParam())
-        .setElasticNetParam(0)
-        .setStandardization(false)
-        .setMaxIter(s.maxIter());
-  }
-
-  /**
-   * Fits the baseline on labelled rows: the same model as {@code pipeline(s).fit}, but the text is
-   * tokenized once and the terms kept in memory (spilling to disk), where fitting the pipeline as
-   * it stands would tokenize again for every stage that learns something (vocabulary, IDF, the
-   * regression's feature summary and its training set) — four passes over long documents.
-   */
+  /** Fits the pipeline on labelled rows; the iterations are the regression's L-BFGS ones. */
   public static Fitted fit(LabelledData train, LabelSet labels, Settings s) {
     Dataset<Row> rows =
         train.withLabelIds(labels, LABEL_ID).withColumn(LABEL_ID, col(LABEL_ID).cast("double"));
-    List<PipelineStage> fitted = new ArrayList<>(termStages());
-    Dataset<Row> terms = rows;
-    for (PipelineStage stage : fitted) {
-      terms = ((Transformer) stage).transform(terms);
-    }
-    terms = terms.select(LABEL_ID, "_terms").persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      PipelineStage counter = counter(s);
-      Transformer counts =
-          counter instanceof CountVectorizer cv ? cv.fit(terms) : (Transformer) counter;
-      Dataset<Row> tf = counts.transform(terms);
-      IDFModel idf = idf(s).fit(tf);
-      LogisticRegressionModel lr = regression(s).fit(idf.transform(tf));
-      fitted.add(counts);
-      fitted.add(idf);
-      fitted.add(lr);
-      // a pipeline of fitted stages only: fit transforms nothing, it collects them
-      PipelineModel model =
-          new Pipeline().setStages(fitted.toArray(PipelineStage[]::new)).fit(rows);
-      return new Fitted(model, lr.summary().totalIterations());
-    } finally {
-      terms.unpersist();
-    }
+    PipelineModel model = pipeline(s).fit(rows);
+    LogisticRegressionModel lr =
+        (LogisticRegressionModel) model.stages()[model.stages().length - 1];
+    return new Fitted(model, lr.summary().totalIterations());
   }
 
   /** Scores {@code test} with a fitted pipeline: the confusion of label ids and predictions. */

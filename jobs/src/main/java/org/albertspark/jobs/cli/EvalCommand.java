@@ -3,22 +3,19 @@ package org.albertspark.jobs.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.albertspark.jobs.classify.ClassificationMetrics;
 import org.albertspark.jobs.classify.JsonOutput;
 import org.albertspark.jobs.classify.LabelSet;
 import org.albertspark.jobs.classify.LabelledData;
-import org.albertspark.jobs.finetune.ClassificationBatches;
-import org.albertspark.jobs.finetune.ClassifierEvaluation;
-import org.albertspark.jobs.finetune.EncodedExample;
-import org.albertspark.jobs.finetune.ExampleEncoder;
 import org.albertspark.jobs.finetune.ModelSource;
+import org.albertspark.jobs.score.ClassifierEvaluation;
+import org.albertspark.jobs.score.ScoringOptions;
 import org.albertspark.model.AlbertModel;
+import org.albertspark.model.config.AlbertConfig;
 import org.albertspark.model.io.ModelDirectory;
-import org.albertspark.tokenizer.AlbertTokenizer;
-import org.albertspark.tokenizer.SentencePieceModel;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -36,10 +33,15 @@ import picocli.CommandLine.Spec;
     description = {
       "Evaluate a sequence classifier (a model directory with AlbertForSequenceClassification, e.g. "
           + "from albert finetune) on labelled data: accuracy, macro-F1, per-class precision/recall/F1, "
-          + "confusion matrix and mean loss, printed as a table (the format of albert baseline) and, with "
-          + "--output, written as JSON.",
-      "Texts are truncated to --max-seq-length tokens. The data's labels must be among the model's "
-          + "(id2label); rows with a missing or blank text or label are skipped and counted."
+          + "confusion matrix and mean loss (negative log-likelihood of the true label), printed as a "
+          + "table (the format of albert baseline) and, with --output, written as JSON.",
+      "Rows are scored as albert score scores them: a text longer than --max-seq-length is cut into "
+          + "windows overlapping by --stride tokens whose logits are aggregated (--aggregate), never "
+          + "truncated silently; with --text-pair-col a pair is one window, cut longest-first as "
+          + "fine-tuning cuts it. The summary counts the windows, the documents with more than one "
+          + "and those truncated (--max-windows, or a cut pair). The data's labels must be among the "
+          + "model's (id2label); rows with a missing or blank text or label are skipped and counted, "
+          + "rows the scorer cannot score (e.g. no tokens) are counted by reason."
     })
 public final class EvalCommand implements Callable<Integer> {
 
@@ -71,21 +73,18 @@ public final class EvalCommand implements Callable<Integer> {
       names = "--max-seq-length",
       defaultValue = "128",
       paramLabel = "T",
-      description = "Tokens per example incl. [CLS]/[SEP] (default: ${DEFAULT-VALUE}).")
+      description =
+          "Window length in tokens incl. [CLS]/[SEP] (default: ${DEFAULT-VALUE}, albert finetune's; "
+              + "0 = the model's max_position_embeddings).")
   int maxSeqLength;
 
-  @Option(
-      names = "--batch",
-      defaultValue = "32",
-      paramLabel = "N",
-      description = "Examples per forward pass (default: ${DEFAULT-VALUE}).")
-  int batch;
+  @Mixin WindowOptions windows;
 
   @Option(
       names = "--workers",
       defaultValue = "1",
       paramLabel = "N",
-      description = "Spark tasks the examples are shared among (default: ${DEFAULT-VALUE}).")
+      description = "Spark tasks the rows are shared among, at most (default: ${DEFAULT-VALUE}).")
   int workers;
 
   @Mixin SparkOptions sparkOptions;
@@ -94,29 +93,27 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (maxSeqLength < 3 || batch < 1 || workers < 1) {
-      throw new ParameterException(
-          spec.commandLine(), "--max-seq-length must be >= 3, --batch and --workers positive");
+    if (workers < 1) {
+      throw new ParameterException(spec.commandLine(), "--workers must be positive");
     }
+    ScoringOptions options = windows.options(maxSeqLength, 0.5);
     data.formatOf(dataPath);
     PrintWriter err = spec.commandLine().getErr();
     AlbertModel classifier;
+    AlbertConfig config;
     ModelSource source = new ModelSource(model, null, null);
     try {
       source.check();
-      classifier = ModelDirectory.load(model);
-      if (!classifier.config().isSequenceClassification()) {
+      config = AlbertConfig.read(model.resolve(ModelDirectory.CONFIG));
+      if (!config.isSequenceClassification()) {
         throw new IllegalArgumentException(
             model
                 + " is not a sequence classifier (architectures "
-                + classifier.config().architectures()
+                + config.architectures()
                 + "): fine-tune it with albert finetune first");
       }
-      if (maxSeqLength > classifier.config().maxPositionEmbeddings()) {
-        throw new IllegalArgumentException(
-            "--max-seq-length exceeds the model's max_position_embeddings "
-                + classifier.config().maxPositionEmbeddings());
-      }
+      options.check(config);
+      classifier = ModelDirectory.load(model);
     } catch (IllegalArgumentException e) {
       err.println("albert eval: " + e.getMessage());
       err.flush();
@@ -128,23 +125,21 @@ public final class EvalCommand implements Callable<Integer> {
       long t0 = System.nanoTime();
       LabelledData rows = data.read(spark, dataPath);
       progress.accept(rows.report().summary());
-      LabelSet labels = new LabelSet(classifier.config().labels());
-      rows.requireLabelsIn(labels);
-      byte[] spm = java.nio.file.Files.readAllBytes(source.spiece());
-      AlbertTokenizer tokenizer = new AlbertTokenizer(SentencePieceModel.fromBytes(spm));
-      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      List<EncodedExample> examples = ExampleEncoder.encode(sc, spm, rows, labels, maxSeqLength);
-      progress.accept(String.format("tokenized %,d examples; scoring", examples.size()));
-      ClassificationMetrics metrics =
+      rows.requireLabelsIn(new LabelSet(config.labels()));
+      progress.accept(String.format("scoring (%s)", options));
+      ClassifierEvaluation.Outcome outcome =
           ClassifierEvaluation.evaluate(
-              sc,
+              JavaSparkContext.fromSparkContext(spark.sparkContext()),
               classifier,
-              labels.names(),
-              ClassificationBatches.inOrder(examples, batch, tokenizer.padId(), maxSeqLength),
+              Files.readAllBytes(source.spiece()),
+              rows,
+              options,
               workers);
       double seconds = (System.nanoTime() - t0) / 1e9;
       PrintWriter out = spec.commandLine().getOut();
-      metrics.printTable(out, "albert eval of " + model + " on " + rows.report().path());
+      outcome.metrics().printTable(out, "albert eval of " + model + " on " + rows.report().path());
+      out.println(outcome.summary());
+      out.flush();
       if (output != null) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("command", "albert eval");
@@ -152,9 +147,14 @@ public final class EvalCommand implements Callable<Integer> {
         json.put("data", rows.report().path());
         json.put("rows", rows.report().usable());
         json.put("skipped", rows.report().skipped());
-        json.put("max_seq_length", maxSeqLength);
+        json.put("max_seq_length", options.windowLength(config));
+        json.put("stride", options.stride());
+        json.put("aggregate", options.aggregate().name().toLowerCase(Locale.ROOT));
+        json.put("batch_tokens", options.batchTokens());
+        json.put("max_windows", options.maxWindows());
+        outcome.addTo(json);
         json.put("seconds", seconds);
-        json.set("metrics", metrics.toJson());
+        json.set("metrics", outcome.metrics().toJson());
         JsonOutput.write(spark.sparkContext().hadoopConfiguration(), output, json);
         progress.accept("wrote " + output);
       }

@@ -32,7 +32,10 @@ import picocli.CommandLine.Spec;
           + "with --spm-model). Trains with the synchronous data-parallel engine of albert pretrain "
           + "(--workers Spark tasks per step; the result does not depend on their number), AdamW, linear "
           + "warmup then linear decay, the config's dropout and classifier dropout, seeded shuffling. "
-          + "Validates after each epoch (accuracy, macro-F1, loss) and keeps the best epoch.",
+          + "Validates after each epoch (accuracy, macro-F1, loss) and keeps the best epoch; "
+          + "validation scores as albert eval --max-seq-length T does (a validation text longer than "
+          + "T in windows of T, stride 64 or (T-2)/2 for T <= 66, logits averaged), so albert eval of the "
+          + "output on the validation data gives the kept epoch's figures.",
       "Writes a HuggingFace model directory: config.json (AlbertForSequenceClassification, num_labels, "
           + "id2label, label2id), model.safetensors, spiece.model, albert_provenance.json (data, flags, "
           + "metrics) and finetune_metrics.json. Rows with a missing or blank text or label are skipped "
@@ -250,6 +253,7 @@ public final class FinetuneCommand implements Callable<Integer> {
               source,
               trainData,
               validationData,
+              null, // validated as albert eval --max-seq-length T (default windows) scores
               settings,
               classifierDropout,
               output,

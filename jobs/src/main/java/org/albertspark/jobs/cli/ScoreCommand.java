@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.albertspark.jobs.io.TableFormat;
-import org.albertspark.jobs.score.Aggregation;
 import org.albertspark.jobs.score.ScoreJob;
 import org.albertspark.jobs.score.ScoringOptions;
 import org.apache.spark.sql.SparkSession;
@@ -25,12 +24,15 @@ import picocli.CommandLine.Option;
           + "line number) from any Hadoop file system path. Writes one row per input row, in input "
           + "order: the id column, --keep-cols, prediction (label name from id2label), confidence, "
           + "probabilities (label -> probability), windows, error (null when scored), model (name@hash "
-          + "of the model files) and text_sha256; then _SUMMARY.json beside the Parquet files.",
+          + "of the model files), truncated and text_sha256 (of the text, or of text, U+0000 and "
+          + "pair with --text-pair-col); then _SUMMARY.json beside the Parquet files.",
       "A document longer than --max-seq-length is scored in windows overlapping by --stride tokens "
           + "whose logits are aggregated, never truncated silently: with --max-windows N only a "
           + "document's first N windows are scored and its truncated column is true (the "
-          + "column is false for every other scored row, null for errors). Rows whose text is null, empty, blank, not "
-          + "valid UTF-8 or gives no tokens get an error and no prediction. Multi-label models "
+          + "column is false for every other scored row, null for errors). With --text-pair-col a "
+          + "row is one window, truncated when the pair was cut. Rows whose text (or second text) "
+          + "is null, empty, blank, not valid UTF-8 or gives no tokens get an error and no "
+          + "prediction. Multi-label models "
           + "(problem_type multi_label_classification) predict every label at or above --threshold.",
       "Incremental: with --previous, rows whose id and text hash were scored by the same model "
           + "(content hash) in that earlier output are carried forward instead of scored again.",
@@ -76,6 +78,16 @@ public final class ScoreCommand implements Callable<Integer> {
   String textCol;
 
   @Option(
+      names = "--text-pair-col",
+      paramLabel = "COL",
+      description =
+          "Second text column, for a model fine-tuned on sentence pairs (albert finetune "
+              + "--text-pair-col): each row is encoded as fine-tuning encodes a pair, [CLS] text "
+              + "[SEP] pair [SEP] cut longest-first to --max-seq-length (one window; truncated when "
+              + "cut); a null or blank second text is an error row (default: none).")
+  String textPairCol;
+
+  @Option(
       names = "--keep-cols",
       split = ",",
       paramLabel = "COL",
@@ -100,39 +112,7 @@ public final class ScoreCommand implements Callable<Integer> {
               + "max_position_embeddings).")
   int maxSeqLength;
 
-  @Option(
-      names = "--stride",
-      defaultValue = "64",
-      paramLabel = "N",
-      description =
-          "Tokens shared by consecutive windows of a long document (default: ${DEFAULT-VALUE}).")
-  int stride;
-
-  @Option(
-      names = "--aggregate",
-      defaultValue = "mean",
-      paramLabel = "HOW",
-      description = "How window logits combine: mean, max or first (default: ${DEFAULT-VALUE}).")
-  Aggregation aggregate;
-
-  @Option(
-      names = "--batch-tokens",
-      defaultValue = "4096",
-      paramLabel = "N",
-      description =
-          "Token budget of one forward pass, rows x padded length; bounds a task's working memory "
-              + "(about 120 KB per token for ALBERT-base) (default: ${DEFAULT-VALUE}).")
-  int batchTokens;
-
-  @Option(
-      names = "--max-windows",
-      defaultValue = "0",
-      paramLabel = "N",
-      description =
-          "Score at most the first N windows of a document and mark it truncated (default: 0 = "
-              + "every window: time grows linearly with the document, about 5,000 windows of 512 "
-              + "for a 10 MB text).")
-  int maxWindows;
+  @Mixin WindowOptions windows;
 
   @Option(
       names = "--threshold",
@@ -155,16 +135,11 @@ public final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (maxSeqLength < 0
-        || stride < 0
-        || maxWindows < 0
-        || batchTokens <= 0
-        || progressSeconds <= 0) {
+    if (progressSeconds <= 0) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "--max-seq-length, --stride and --max-windows must be >= 0, --batch-tokens and"
-              + " --progress-seconds > 0");
+          spec.commandLine(), "--progress-seconds must be > 0");
     }
+    ScoringOptions options = windows.options(maxSeqLength, threshold);
     TableFormat fmt =
         format != null ? format : TableFormat.fromExtension(input).orElse(TableFormat.PARQUET);
     ScoreJob.Config cfg =
@@ -174,11 +149,12 @@ public final class ScoreCommand implements Callable<Integer> {
             fmt,
             idCol,
             textCol,
+            textPairCol,
             outputOptions.output,
             outputOptions.overwrite,
             keepCols,
             previous,
-            new ScoringOptions(maxSeqLength, stride, aggregate, batchTokens, threshold, maxWindows),
+            options,
             sparkOptions.partitions);
     ObjectNode s;
     try (SparkSession spark = sparkOptions.session("albert score")) {

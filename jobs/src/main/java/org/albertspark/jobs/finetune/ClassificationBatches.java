@@ -49,16 +49,6 @@ public final class ClassificationBatches {
     return out;
   }
 
-  /** Consecutive micro-batches of at most {@code size} examples (the last may be smaller). */
-  public static List<Batch> inOrder(
-      List<EncodedExample> examples, int size, int padId, int maxLength) {
-    List<Batch> out = new ArrayList<>();
-    for (int i = 0; i < examples.size(); i += size) {
-      out.add(batch(examples.subList(i, Math.min(examples.size(), i + size)), padId, maxLength));
-    }
-    return out;
-  }
-
   /** One batch, rows padded with {@code padId} (mask 0) to the quantized longest length. */
   static Batch batch(List<EncodedExample> rows, int padId, int maxLength) {
     int longest = 1;

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import org.albertspark.jobs.classify.JsonOutput;
 import org.albertspark.jobs.classify.LabelSet;
 import org.albertspark.jobs.classify.LabelledData;
+import org.albertspark.jobs.score.ScoringOptions;
 import org.albertspark.model.AlbertModel;
 import org.albertspark.model.io.ModelDirectory;
 import org.albertspark.provenance.Provenance;
@@ -40,15 +41,17 @@ public final class FineTuneJob {
   public record Outcome(FineTuning.Result result, LabelSet labels, ObjectNode metrics) {}
 
   /**
-   * Runs it. {@code validation} may be null (the last epoch is kept). {@code flags} are recorded in
-   * the provenance as given. Problems with the inputs are IllegalArgumentExceptions, raised before
-   * training starts.
+   * Runs it. {@code validation} may be null (the last epoch is kept); it is scored with {@code
+   * validationScoring} (null: {@link ScoringOptions#defaults} for the training length), what the
+   * fine-tuned model scores with. {@code flags} are recorded in the provenance as given. Problems
+   * with the inputs are IllegalArgumentExceptions, raised before training starts.
    */
   public static Outcome run(
       SparkSession spark,
       ModelSource source,
       LabelledData train,
       LabelledData validation,
+      ScoringOptions validationScoring,
       FineTuning.Settings settings,
       Double classifierDropout,
       Path output,
@@ -75,28 +78,35 @@ public final class FineTuneJob {
               + " exceeds the model's max_position_embeddings "
               + model.config().maxPositionEmbeddings());
     }
+    ScoringOptions scoring =
+        validationScoring != null
+            ? validationScoring
+            : ScoringOptions.defaults(settings.maxSeqLength());
+    scoring.check(model.config());
     byte[] spm = Files.readAllBytes(source.spiece());
     AlbertTokenizer tokenizer = new AlbertTokenizer(SentencePieceModel.fromBytes(spm));
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long t0 = System.nanoTime();
     List<EncodedExample> trainExamples =
         ExampleEncoder.encode(sc, spm, train, labels, settings.maxSeqLength());
-    List<EncodedExample> validationExamples =
-        validation == null
-            ? List.of()
-            : ExampleEncoder.encode(sc, spm, validation, labels, settings.maxSeqLength());
     progress.accept(
         String.format(
-            "tokenized %,d training and %,d validation examples in %.1fs (mean length %.1f tokens)",
+            "tokenized %,d training examples in %.1fs (mean length %.1f tokens)",
             trainExamples.size(),
-            validationExamples.size(),
             (System.nanoTime() - t0) / 1e9,
             trainExamples.stream().mapToInt(EncodedExample::length).average().orElse(0)));
 
     FineTuning.Result result =
-        FineTuning.run(sc, model, tokenizer, trainExamples, validationExamples, settings, progress);
+        FineTuning.run(
+            sc,
+            model,
+            tokenizer,
+            trainExamples,
+            validation == null ? null : new FineTuning.Validation(validation, spm, scoring),
+            settings,
+            progress);
 
-    ObjectNode metrics = metricsJson(result, train, validation);
+    ObjectNode metrics = metricsJson(result, train, validation, scoring);
     Map<String, Object> recorded = new LinkedHashMap<>(flags);
     recorded.put("labels", labels.names());
     recorded.put("kept_epoch", result.keptEpoch());
@@ -119,7 +129,7 @@ public final class FineTuneJob {
   }
 
   private static ObjectNode metricsJson(
-      FineTuning.Result r, LabelledData train, LabelledData validation) {
+      FineTuning.Result r, LabelledData train, LabelledData validation, ScoringOptions scoring) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("train", train.report().path());
     o.put("train_rows", train.report().usable());
@@ -128,6 +138,11 @@ public final class FineTuneJob {
       o.put("validation", validation.report().path());
       o.put("validation_rows", validation.report().usable());
       o.put("validation_skipped", validation.report().skipped());
+      ObjectNode how = o.putObject("validation_scoring");
+      how.put("max_seq_length", scoring.maxSeqLength());
+      how.put("stride", scoring.stride());
+      how.put("aggregate", scoring.aggregate().name().toLowerCase(java.util.Locale.ROOT));
+      how.put("max_windows", scoring.maxWindows());
     }
     o.put("kept_epoch", r.keptEpoch());
     ArrayNode epochs = o.putArray("epochs");

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.albertspark.jobs.classify.ClassificationMetrics;
+import org.albertspark.jobs.classify.LabelledData;
 import org.albertspark.jobs.cluster.MemoryPeak;
+import org.albertspark.jobs.score.ClassifierEvaluation;
+import org.albertspark.jobs.score.ScoringOptions;
 import org.albertspark.jobs.train.DataParallelEngine;
 import org.albertspark.model.AlbertModel;
 import org.albertspark.model.nn.Batch;
@@ -26,7 +29,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * <p>Each epoch visits every training example once in an order drawn from (seed, epoch); a step's
  * global batch is cut into micro-batches of a fixed size independent of the worker count, so the
  * result does not depend on {@code workers}. After each epoch the model is evaluated on the
- * validation examples (accuracy, macro-F1, loss) and the best epoch's parameters are kept.
+ * validation rows (accuracy, macro-F1, loss) through {@link ClassifierEvaluation}, the scorer of
+ * {@code albert score} and {@code albert eval} (long texts in windows), and the best epoch's
+ * parameters are kept.
  */
 public final class FineTuning {
 
@@ -96,20 +101,22 @@ public final class FineTuning {
 
   private FineTuning() {}
 
+  /** Validation rows and how they are scored: the kept epoch is the best one on them. */
+  public record Validation(LabelledData rows, byte[] spieceModel, ScoringOptions scoring) {}
+
   /**
    * Trains {@code model} (a sequence-classification model; its parameters are updated and, at the
-   * end, hold the kept epoch's values) on {@code train}, evaluating on {@code validation} (may be
-   * empty) after each epoch.
+   * end, hold the kept epoch's values) on {@code train}, evaluating on {@code validation} (null:
+   * none, the last epoch is kept) after each epoch.
    */
   public static Result run(
       JavaSparkContext sc,
       AlbertModel model,
       AlbertTokenizer tokenizer,
       List<EncodedExample> train,
-      List<EncodedExample> validation,
+      Validation validation,
       Settings s,
       Consumer<String> progress) {
-    List<String> labels = model.config().labels();
     int perStep = s.microBatchesPerStep();
     long stepsPerEpoch = (train.size() + s.batchSize() - 1) / s.batchSize();
     long totalSteps = stepsPerEpoch * s.epochs();
@@ -121,13 +128,10 @@ public final class FineTuning {
             LearningRateSchedule.albert(s.learningRate(), totalSteps, warmup),
             s.clipNorm());
     DataParallelEngine engine = new DataParallelEngine(sc, model, update, s.workers(), s.seed());
-    List<Batch> validationBatches =
-        ClassificationBatches.inOrder(
-            validation, 4 * s.microBatchSize(), tokenizer.padId(), s.maxSeqLength());
     progress.accept(
         String.format(
             "fine-tuning: %,d examples, %d epochs x %,d steps of %d (%d micro-batches of %d on %d"
-                + " workers), warmup %d steps, lr %.2g, %,d validation examples",
+                + " workers), warmup %d steps, lr %.2g, %,d validation rows",
             train.size(),
             s.epochs(),
             stepsPerEpoch,
@@ -137,7 +141,7 @@ public final class FineTuning {
             s.workers(),
             warmup,
             s.learningRate(),
-            validation.size()));
+            validation == null ? 0 : validation.rows().report().usable()));
 
     List<EpochResult> epochs = new ArrayList<>();
     float[] kept = null;
@@ -184,10 +188,17 @@ public final class FineTuning {
         }
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      ClassificationMetrics v =
-          validationBatches.isEmpty()
+      ClassifierEvaluation.Outcome checked =
+          validation == null
               ? null
-              : ClassifierEvaluation.evaluate(sc, model, labels, validationBatches, s.workers());
+              : ClassifierEvaluation.evaluate(
+                  sc,
+                  model,
+                  validation.spieceModel(),
+                  validation.rows(),
+                  validation.scoring(),
+                  s.workers());
+      ClassificationMetrics v = checked == null ? null : checked.metrics();
       EpochResult er =
           new EpochResult(
               epoch,
@@ -203,12 +214,13 @@ public final class FineTuning {
       if (v != null) {
         progress.accept(
             String.format(
-                "epoch %d validation: accuracy %.4f, macro-F1 %.4f, loss %.4f%s",
+                "epoch %d validation: accuracy %.4f, macro-F1 %.4f, loss %.4f%s; %s",
                 epoch,
                 v.accuracy(),
                 v.macroF1(),
                 v.loss().orElse(Double.NaN),
-                better ? " (best so far: kept)" : ""));
+                better ? " (best so far: kept)" : "",
+                checked.summary()));
       }
       if (better) {
         kept = DataParallelEngine.toHeap(model.parameters());

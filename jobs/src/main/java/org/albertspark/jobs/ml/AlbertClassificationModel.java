@@ -37,10 +37,12 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * A fine-tuned ALBERT classifier as a Spark ML {@link Model}: appends prediction, confidence,
- * probabilities, windows, error, model and truncated columns to a DataFrame with a text column, one
- * output row per input row, in order. Built from any HuggingFace classification model directory
- * (AlbertForSequenceClassification with id2label; config.json, model.safetensors, spiece.model) on
- * any Hadoop file system, or returned by the fine-tuning estimator.
+ * probabilities, windows, error, model and truncated columns to a DataFrame with a text column
+ * (and, with {@code textPairCol}, a second text: sentence pairs encoded as fine-tuning encodes
+ * them, one window), one output row per input row, in order. Built from any HuggingFace
+ * classification model directory (AlbertForSequenceClassification with id2label; config.json,
+ * model.safetensors, spiece.model) on any Hadoop file system, or returned by the fine-tuning
+ * estimator.
  *
  * <p>Saved as Spark ML saves a model, {@code <path>/metadata} with the params, and a data part that
  * IS the HuggingFace model directory ({@code <path>/data}), so a saved model loads in HF
@@ -53,6 +55,7 @@ import org.apache.spark.util.LongAccumulator;
 public final class AlbertClassificationModel extends Model<AlbertClassificationModel>
     implements MLWritable,
         HasTextCol<AlbertClassificationModel>,
+        HasTextPairCol<AlbertClassificationModel>,
         HasMaxSeqLength<AlbertClassificationModel>,
         HasStride<AlbertClassificationModel>,
         HasAggregate<AlbertClassificationModel>,
@@ -153,18 +156,9 @@ public final class AlbertClassificationModel extends Model<AlbertClassificationM
   @Override
   public StructType transformSchema(StructType schema) {
     List<String> names = Arrays.asList(schema.fieldNames());
-    if (!names.contains(getTextCol())) {
-      throw new IllegalArgumentException(
-          "no text column '" + getTextCol() + "' among the input columns " + names);
-    }
-    DataType type = schema.apply(getTextCol()).dataType();
-    if (!type.equals(DataTypes.StringType) && !type.equals(DataTypes.BinaryType)) {
-      throw new IllegalArgumentException(
-          "text column '"
-              + getTextCol()
-              + "' is "
-              + type.simpleString()
-              + "; it must be a string (or UTF-8 binary)");
+    requireTextColumn(schema, getTextCol(), "text");
+    if (textPairColumn() != null) {
+      requireTextColumn(schema, textPairColumn(), "text pair");
     }
     List<StructField> fields = new ArrayList<>(Arrays.asList(schema.fields()));
     DataType[] types = {
@@ -189,6 +183,25 @@ public final class AlbertClassificationModel extends Model<AlbertClassificationM
     return DataTypes.createStructType(fields);
   }
 
+  /** IllegalArgumentException unless {@code schema} has a string or binary column {@code name}. */
+  private static void requireTextColumn(StructType schema, String name, String what) {
+    List<String> names = Arrays.asList(schema.fieldNames());
+    if (!names.contains(name)) {
+      throw new IllegalArgumentException(
+          "no " + what + " column '" + name + "' among the input columns " + names);
+    }
+    DataType type = schema.apply(name).dataType();
+    if (!type.equals(DataTypes.StringType) && !type.equals(DataTypes.BinaryType)) {
+      throw new IllegalArgumentException(
+          what
+              + " column '"
+              + name
+              + "' is "
+              + type.simpleString()
+              + "; it must be a string (or UTF-8 binary)");
+    }
+  }
+
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType out = transformSchema(dataset.schema());
@@ -202,10 +215,12 @@ public final class AlbertClassificationModel extends Model<AlbertClassificationM
       throw new UncheckedIOException(modelDir + ": " + e.getMessage(), e);
     }
     int textIndex = dataset.schema().fieldIndex(getTextCol());
+    int pairIndex = textPairColumn() == null ? -1 : dataset.schema().fieldIndex(textPairColumn());
     return dataset
         .toDF()
         .mapPartitions(
-            new ScorePartition(identity(conf), options, textIndex, rowsDone), Encoders.row(out));
+            new ScorePartition(identity(conf), options, textIndex, pairIndex, rowsDone),
+            Encoders.row(out));
   }
 
   @Override

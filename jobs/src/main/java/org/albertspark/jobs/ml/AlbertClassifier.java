@@ -12,6 +12,7 @@ import org.albertspark.jobs.classify.LabelledData;
 import org.albertspark.jobs.finetune.FineTuneJob;
 import org.albertspark.jobs.finetune.FineTuning;
 import org.albertspark.jobs.finetune.ModelSource;
+import org.albertspark.jobs.score.ScoringOptions;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -19,6 +20,7 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable;
@@ -39,13 +41,32 @@ import org.apache.spark.sql.types.StructType;
  * {@code spmModel}), the columns, {@code outputDir}, and the hyperparameters of {@link
  * FineTuning.Settings}. {@code validationFraction} > 0 holds out that fraction of the rows (by a
  * seeded hash) for the per-epoch validation that picks the kept epoch; 0 keeps the last epoch.
+ *
+ * <p>The scoring params it shares with {@link AlbertClassificationModel} (text and text-pair
+ * columns, maxSeqLength, stride, aggregate, batchTokens, threshold, maxWindows and the output
+ * column names) are passed to the model {@code fit} returns, and the validation scores with them;
+ * an unset stride too long for maxSeqLength becomes {@link ScoringOptions#defaultStride}.
  */
 public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
-    implements MLWritable, HasTextCol<AlbertClassifier>, HasMaxSeqLength<AlbertClassifier> {
+    implements MLWritable,
+        HasTextCol<AlbertClassifier>,
+        HasTextPairCol<AlbertClassifier>,
+        HasMaxSeqLength<AlbertClassifier>,
+        HasStride<AlbertClassifier>,
+        HasAggregate<AlbertClassifier>,
+        HasBatchTokens<AlbertClassifier>,
+        HasThreshold<AlbertClassifier>,
+        HasMaxWindows<AlbertClassifier>,
+        HasPredictionCol<AlbertClassifier>,
+        HasConfidenceCol<AlbertClassifier>,
+        HasProbabilitiesCol<AlbertClassifier>,
+        HasWindowsCol<AlbertClassifier>,
+        HasErrorCol<AlbertClassifier>,
+        HasModelCol<AlbertClassifier>,
+        HasTruncatedCol<AlbertClassifier> {
 
   private final String uid;
   private final Map<String, Param<?>> shared = new HashMap<>();
-  private final Param<String> textPairCol;
   private final Param<String> labelCol;
   private final Param<String> modelDir;
   private final Param<String> initConfig;
@@ -71,7 +92,6 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
   public AlbertClassifier(String uid) {
     this.uid = uid;
     setDefault(maxSeqLength(), 128); // training length; 0 (the model's maximum) is rarely wanted
-    textPairCol = string("textPairCol", "second text column for sentence pairs; empty: none", "");
     labelCol = string("labelCol", "label column, strings or integers", "label");
     modelDir = string("modelDir", "model directory to start from; empty: initConfig", "");
     initConfig = string("initConfig", "config.json or preset of a fresh random model", "");
@@ -150,10 +170,6 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
 
   // Spark ML finds params through public accessors of these names (Params.params reflects on them).
 
-  public Param<String> textPairCol() {
-    return textPairCol;
-  }
-
   public Param<String> labelCol() {
     return labelCol;
   }
@@ -220,10 +236,6 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
 
   public Param<String> selectBy() {
     return selectBy;
-  }
-
-  public AlbertClassifier setTextPairCol(String v) {
-    return (AlbertClassifier) set(textPairCol, v);
   }
 
   public AlbertClassifier setLabelCol(String v) {
@@ -294,8 +306,7 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
 
   @Override
   public StructType transformSchema(StructType schema) {
-    LabelledData.Columns c =
-        new LabelledData.Columns(getTextCol(), orNull($(textPairCol)), $(labelCol));
+    LabelledData.Columns c = new LabelledData.Columns(getTextCol(), textPairColumn(), $(labelCol));
     List<String> names = List.of(schema.fieldNames());
     for (String col : new String[] {c.text(), c.textPair(), c.label()}) {
       if (col != null && !names.contains(col)) {
@@ -332,13 +343,21 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
             (Double) $(clipNorm),
             FineTuning.Selection.valueOf($(selectBy).toUpperCase(Locale.ROOT)));
     LabelledData.Columns columns =
-        new LabelledData.Columns(getTextCol(), orNull($(textPairCol)), $(labelCol));
+        new LabelledData.Columns(getTextCol(), textPairColumn(), $(labelCol));
     LabelledData train = LabelledData.of(dataset.toDF(), "the fit DataFrame", columns);
     LabelledData validation = null;
     if ((Double) $(validationFraction) > 0) {
       List<LabelledData> parts = train.split((Double) $(validationFraction), (Long) $(seed));
       train = parts.get(0);
       validation = parts.get(1);
+    }
+    AlbertClassificationModel model = new AlbertClassificationModel(uid, $(outputDir));
+    for (Param<?> p : model.params()) { // the scoring params both stages have, as set here
+      copyParam(this, model, p.name());
+    }
+    int max = getMaxSeqLength();
+    if (!isSet(stride()) && getStride() >= max - 2) { // the default stride needs longer windows
+      model.setStride(ScoringOptions.defaultStride(max));
     }
     double dropout = (Double) $(classifierDropout);
     org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AlbertClassifier.class);
@@ -348,6 +367,7 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
           source,
           train,
           validation,
+          model.scoringOptions(), // validation scores as the returned model will
           settings,
           dropout < 0 ? null : dropout,
           Path.of($(outputDir)),
@@ -356,15 +376,16 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    int max = getMaxSeqLength();
-    AlbertClassificationModel model =
-        new AlbertClassificationModel(uid, $(outputDir))
-            .setTextCol(getTextCol())
-            .setMaxSeqLength(max);
-    if (model.getStride() >= max - 2) { // the scorer's default stride needs longer windows
-      model.setStride((max - 2) / 2);
-    }
     return model.setParent(this);
+  }
+
+  /** Sets {@code to}'s param {@code name} to {@code from}'s value (or default), if both have it. */
+  @SuppressWarnings("unchecked")
+  private static void copyParam(Params from, Params to, String name) {
+    if (from.hasParam(name) && to.hasParam(name)) {
+      Param<Object> src = (Param<Object>) from.getParam(name);
+      to.set((Param<Object>) to.getParam(name), from.getOrDefault(src));
+    }
   }
 
   /** Every param's value, for the provenance. */

@@ -14,6 +14,8 @@ import org.albertspark.model.AlbertModel;
 import org.albertspark.model.nn.AlbertNetwork;
 import org.albertspark.model.nn.Batch;
 import org.albertspark.model.nn.Workspace;
+import org.albertspark.tokenizer.AlbertTokenizer;
+import org.albertspark.tokenizer.EncodedInput;
 
 /**
  * Scores a stream of documents with bounded memory: reads {@link #GROUP_ROWS} rows, cuts their
@@ -36,7 +38,8 @@ public final class DocumentScorer {
   /**
    * A document's outcome: a prediction, or an error and no prediction. {@code truncated} is true
    * when the document had more windows than {@link ScoringOptions#maxWindows()} and only the first
-   * {@code windows} were scored (null with an error).
+   * {@code windows} were scored, or when a text pair was cut to fit its one window (null with an
+   * error).
    */
   public record Result(
       String prediction,
@@ -109,6 +112,17 @@ public final class DocumentScorer {
 
   /** Results for {@code items} in their order; {@code textOf} gives an item's text value. */
   public <T> Iterator<Scored<T>> score(Iterator<T> items, Function<T, Object> textOf) {
+    return score(items, textOf, null);
+  }
+
+  /**
+   * Results for {@code items} in their order. {@code pairOf} gives an item's second text (null:
+   * single texts): a pair is encoded as fine-tuning encodes it, {@code [CLS] a [SEP] b [SEP]} with
+   * token types 0 then 1, cut longest-first to one window of max-seq-length ({@code truncated} when
+   * cut); a missing or unusable second text is an error as a first text's is.
+   */
+  public <T> Iterator<Scored<T>> score(
+      Iterator<T> items, Function<T, Object> textOf, Function<T, Object> pairOf) {
     return new Iterator<>() {
       private final ArrayDeque<Scored<T>> ready = new ArrayDeque<>();
 
@@ -117,16 +131,17 @@ public final class DocumentScorer {
         if (ready.isEmpty() && items.hasNext()) {
           List<T> group = new ArrayList<>(GROUP_ROWS);
           List<Object> texts = new ArrayList<>(GROUP_ROWS);
+          List<Object> pairs = pairOf == null ? null : new ArrayList<>(GROUP_ROWS);
           long chars = 0;
           while (group.size() < GROUP_ROWS && chars < GROUP_CHARS && items.hasNext()) {
             T item = items.next();
-            Object text = textOf.apply(item);
             group.add(item);
-            texts.add(text);
-            chars +=
-                text instanceof String s ? s.length() : text instanceof byte[] b ? b.length : 0;
+            chars += add(texts, textOf.apply(item));
+            if (pairs != null) {
+              chars += add(pairs, pairOf.apply(item));
+            }
           }
-          List<Result> results = scoreGroup(texts);
+          List<Result> results = scoreGroup(texts, pairs);
           for (int i = 0; i < group.size(); i++) {
             ready.add(new Scored<>(group.get(i), results.get(i)));
           }
@@ -144,30 +159,45 @@ public final class DocumentScorer {
     };
   }
 
+  /** Adds a text value to {@code values}; its size in characters (bytes). */
+  private static long add(List<Object> values, Object text) {
+    values.add(text);
+    return text instanceof String s ? s.length() : text instanceof byte[] b ? b.length : 0;
+  }
+
   /** One document in flight. */
   private final class Doc {
     String error;
     TokenWindows pending; // null once all windows are taken (or on error)
+    String first, second; // a text pair waiting to be encoded (its one window)
     int windows;
-    boolean truncated; // windows beyond maxWindows were left unscored
+    boolean truncated; // windows beyond maxWindows were left unscored, or a pair was cut
     double[] acc;
   }
 
-  /** One window of a document waiting for its forward pass. */
-  private record Window(Doc doc, int index, int[] ids) {}
+  /** One window of a document waiting for its forward pass; types null: all 0. */
+  private record Window(Doc doc, int index, int[] ids, int[] types) {}
 
-  /** Results of a group of text values, in their order. */
-  List<Result> scoreGroup(List<Object> texts) {
+  /** Results of a group of text values (and second texts, or null), in their order. */
+  List<Result> scoreGroup(List<Object> texts, List<Object> pairs) {
     List<Doc> docs = new ArrayList<>(texts.size());
-    for (Object value : texts) {
+    for (int i = 0; i < texts.size(); i++) {
       Doc d = new Doc();
-      DocumentText text = DocumentText.of(value);
-      if (text.ok()) {
+      DocumentText text = DocumentText.of(texts.get(i));
+      DocumentText pair = pairs == null ? null : DocumentText.of(pairs.get(i));
+      if (!text.ok()) {
+        d.error = text.error();
+      } else if (pair != null && !pair.ok()) {
+        d.error = DocumentText.PAIR + ": " + pair.error();
+      } else if (pair != null) {
+        d.first = text.text();
+        d.second = pair.text();
+      } else {
         d.pending =
             new TokenWindows(classifier.tokenizer(), text.text(), windowLength, options.stride());
+      }
+      if (d.error == null) {
         d.acc = options.aggregate().start(classes);
-      } else {
-        d.error = text.error();
       }
       docs.add(d);
     }
@@ -177,13 +207,12 @@ public final class DocumentScorer {
       List<Window> pool = new ArrayList<>();
       long poolTokens = 0;
       while (next < docs.size() && poolTokens < poolCap) {
-        Doc d = docs.get(next);
-        int[] ids = nextWindow(d);
-        if (ids == null) {
+        Window w = nextWindow(docs.get(next));
+        if (w == null) {
           next++;
         } else {
-          pool.add(new Window(d, d.windows++, ids));
-          poolTokens += ids.length;
+          pool.add(w);
+          poolTokens += w.ids().length;
         }
       }
       if (pool.isEmpty()) {
@@ -205,7 +234,10 @@ public final class DocumentScorer {
    * The document's next window, or null when it has none left, has reached max-windows, or its
    * tokenizer failed.
    */
-  private int[] nextWindow(Doc d) {
+  private Window nextWindow(Doc d) {
+    if (d.first != null) {
+      return pairWindow(d);
+    }
     if (d.pending == null) {
       return null;
     }
@@ -216,7 +248,7 @@ public final class DocumentScorer {
         more = false;
       }
       if (more) {
-        return d.pending.next();
+        return new Window(d, d.windows++, d.pending.next(), null);
       }
     } catch (RuntimeException e) {
       d.error = DocumentText.TOKENIZER_FAILED + ": " + e;
@@ -228,17 +260,47 @@ public final class DocumentScorer {
     return null;
   }
 
+  /**
+   * The one window of a text pair, encoded as fine-tuning encodes it (the tokenizer's pair
+   * encoding, longest-first truncation to the window length); null on error.
+   */
+  private Window pairWindow(Doc d) {
+    String a = d.first, b = d.second;
+    d.first = d.second = null;
+    try {
+      AlbertTokenizer tok = classifier.tokenizer();
+      int[] ta = tok.tokenizeToIds(a);
+      int[] tb = tok.tokenizeToIds(b);
+      if (ta.length == 0 || tb.length == 0) {
+        d.error = ta.length == 0 ? DocumentText.NO_TOKENS : DocumentText.PAIR + ": no tokens";
+        return null;
+      }
+      EncodedInput e = tok.encodeIds(ta, tb, windowLength, false);
+      d.truncated = ta.length + tb.length + 3 > windowLength;
+      return new Window(d, d.windows++, e.inputIds(), e.tokenTypeIds());
+    } catch (RuntimeException e) {
+      d.error = DocumentText.TOKENIZER_FAILED + ": " + e;
+      return null;
+    }
+  }
+
   /** Runs the windows as one batch of {@code seq} tokens each and folds in their logits. */
   private void forward(List<Window> rows, int seq) {
     AlbertModel model = classifier.model();
     int b = rows.size();
     int[] ids = new int[b * seq];
     int[] mask = new int[b * seq];
+    int[] types = null; // all 0 unless a row is a text pair
     Arrays.fill(ids, model.config().padTokenId());
     for (int r = 0; r < b; r++) {
-      int[] w = rows.get(r).ids();
+      Window row = rows.get(r);
+      int[] w = row.ids();
       System.arraycopy(w, 0, ids, r * seq, w.length);
       Arrays.fill(mask, r * seq, r * seq + w.length, 1);
+      if (row.types() != null) {
+        types = types == null ? new int[b * seq] : types;
+        System.arraycopy(row.types(), 0, types, r * seq, w.length);
+      }
       tokens += w.length;
     }
     batches++;
@@ -261,7 +323,7 @@ public final class DocumentScorer {
               Workspace.Outputs.CLS_ROWS);
     }
     long t0 = System.nanoTime();
-    AlbertNetwork.forward(model, Batch.ofInputs(b, seq, ids, null, mask), workspace, 0L);
+    AlbertNetwork.forward(model, Batch.ofInputs(b, seq, ids, types, mask), workspace, 0L);
     forwardNanos += System.nanoTime() - t0;
     float[] logits = workspace.headLogits().toArray();
     for (int r = 0; r < b; r++) {

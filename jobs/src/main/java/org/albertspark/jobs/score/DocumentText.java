@@ -22,6 +22,12 @@ public record DocumentText(String text, String error) {
   public static final String TOKENIZER_FAILED = "tokenizer failed";
 
   /**
+   * Prefix of a second text's problem: {@code "text pair: null text"} and so on (a store groups
+   * them as "text pair").
+   */
+  public static final String PAIR = "text pair";
+
+  /**
    * Judges a text column's value: a String, or bytes (decoded strictly as UTF-8). Readers replace
    * undecodable bytes with U+FFFD, so a replacement character or an unpaired surrogate marks text
    * that was not valid UTF-8 where it came from.

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.unhex;
 import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,7 +42,10 @@ import org.apache.spark.util.LongAccumulator;
  */
 public final class ScoreJob {
 
-  /** Output column: SHA-256 (hex) of the text, what incremental runs compare. */
+  /**
+   * Output column: SHA-256 (hex) of the text (with a text pair: of text, U+0000, pair), what
+   * incremental runs compare.
+   */
   public static final String TEXT_HASH = "text_sha256";
 
   /** The summary written beside the output. */
@@ -54,6 +58,7 @@ public final class ScoreJob {
    * What to score and how.
    *
    * @param idCol null: {@code line} for text input, else {@code id}
+   * @param textPairCol the second text's column for sentence pairs, or null
    * @param previous an earlier output to carry unchanged rows forward from, or null
    * @param partitions 0 = as the input is split; else that many, in input order
    */
@@ -63,6 +68,7 @@ public final class ScoreJob {
       TableFormat format,
       String idCol,
       String textCol,
+      String textPairCol,
       String output,
       boolean overwrite,
       List<String> keepCols,
@@ -103,6 +109,7 @@ public final class ScoreJob {
     ScoringOptions o = cfg.options();
     model
         .setTextCol(cfg.textCol())
+        .setTextPairCol(cfg.textPairCol())
         .setMaxSeqLength(o.maxSeqLength())
         .setStride(o.stride())
         .setAggregate(o.aggregate().name().toLowerCase(java.util.Locale.ROOT))
@@ -117,7 +124,11 @@ public final class ScoreJob {
     Set<String> keep = new LinkedHashSet<>(cfg.keepCols());
     keep.remove(id);
     List<String> missing = new ArrayList<>();
-    for (String c : concat(List.of(id, cfg.textCol()), keep)) {
+    List<String> texts =
+        cfg.textPairCol() == null
+            ? List.of(cfg.textCol())
+            : List.of(cfg.textCol(), cfg.textPairCol());
+    for (String c : concat(concat(List.of(id), texts), keep)) {
       if (!columns.contains(c)) {
         missing.add(c);
       }
@@ -144,11 +155,18 @@ public final class ScoreJob {
               .sortWithinPartitions(ORDER)
               .drop(ORDER);
     }
-    List<String> inCols = concat(concat(List.of(id), keep), List.of(cfg.textCol()));
+    List<String> inCols = concat(concat(List.of(id), keep), texts);
+    Column hashed =
+        cfg.textPairCol() == null
+            ? col(cfg.textCol()).cast("binary")
+            : org.apache.spark.sql.functions.concat(
+                col(cfg.textCol()).cast("binary"),
+                unhex(lit("00")),
+                col(cfg.textPairCol()).cast("binary"));
     Dataset<Row> docs =
         input
             .select(inCols.stream().distinct().map(c -> col(c)).toArray(Column[]::new))
-            .withColumn(TEXT_HASH, sha2(col(cfg.textCol()).cast("binary"), 256));
+            .withColumn(TEXT_HASH, sha2(hashed, 256));
     List<String> outCols =
         concat(concat(List.of(id), keep), concat(model.outputCols(), List.of(TEXT_HASH)));
     Column[] outSelect = outCols.stream().map(c -> col(c)).toArray(Column[]::new);
@@ -314,6 +332,9 @@ public final class ScoreJob {
     opts.put("batch_tokens", cfg.options().batchTokens());
     opts.put("threshold", cfg.options().threshold());
     opts.put("max_windows", cfg.options().maxWindows());
+    if (cfg.textPairCol() != null) {
+      opts.put("text_pair_col", cfg.textPairCol());
+    }
     if (rowsOut != rowsIn) {
       throw new IllegalStateException(
           "wrote " + rowsOut + " rows for " + rowsIn + " input rows; the output is incomplete");

@@ -18,13 +18,20 @@ public final class ScorePartition implements MapPartitionsFunction<Row, Row> {
   private final ModelIdentity identity;
   private final ScoringOptions options;
   private final int textIndex;
+  private final int pairIndex; // -1: single texts
   private final LongAccumulator rowsDone; // null: no progress reporting
 
+  /** {@code pairIndex} is the second text's column, or -1 for single texts. */
   public ScorePartition(
-      ModelIdentity identity, ScoringOptions options, int textIndex, LongAccumulator rowsDone) {
+      ModelIdentity identity,
+      ScoringOptions options,
+      int textIndex,
+      int pairIndex,
+      LongAccumulator rowsDone) {
     this.identity = identity;
     this.options = options;
     this.textIndex = textIndex;
+    this.pairIndex = pairIndex;
     this.rowsDone = rowsDone;
   }
 
@@ -33,7 +40,8 @@ public final class ScorePartition implements MapPartitionsFunction<Row, Row> {
     TaskThreads.useTaskCpus();
     DocumentScorer scorer =
         new DocumentScorer(ClassifierCache.get(identity), options, BatchPolicy.BUCKETED);
-    Iterator<DocumentScorer.Scored<Row>> scored = scorer.score(rows, r -> r.get(textIndex));
+    Iterator<DocumentScorer.Scored<Row>> scored =
+        scorer.score(rows, r -> r.get(textIndex), pairIndex < 0 ? null : r -> r.get(pairIndex));
     String model = identity.label();
     return new Iterator<>() {
       @Override

@@ -24,6 +24,28 @@ public record ScoringOptions(
     int maxWindows)
     implements Serializable {
 
+  /**
+   * The stride of {@code albert score} (64), or half a window's content when 64 does not fit a
+   * window of {@code maxSeqLength} (stride must stay below maxSeqLength − 2).
+   */
+  public static int defaultStride(int maxSeqLength) {
+    return 64 < maxSeqLength - 2 ? 64 : Math.max(0, (maxSeqLength - 2) / 2);
+  }
+
+  /**
+   * The defaults of {@code albert score} for windows of {@code maxSeqLength} tokens: {@link
+   * #defaultStride}, mean, 4,096-token batches (at least one window), threshold 0.5, every window.
+   */
+  public static ScoringOptions defaults(int maxSeqLength) {
+    return new ScoringOptions(
+        maxSeqLength,
+        defaultStride(maxSeqLength),
+        Aggregation.MEAN,
+        Math.max(4096, maxSeqLength),
+        0.5,
+        0);
+  }
+
   /** The window length for {@code config}: maxSeqLength, or max_position_embeddings when 0. */
   public int windowLength(AlbertConfig config) {
     return maxSeqLength == 0 ? config.maxPositionEmbeddings() : maxSeqLength;

@@ -1,13 +1,11 @@
 package org.albertspark.jobs.classify;
 
-import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,7 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The baseline's one-pass fit is the plain pipeline's fit, and it learns a separable task. */
+/**
+ * The baseline learns a separable task (its training rows, and unseen phrases carrying only one
+ * class's cue words), and its fit does not depend on how the training data is partitioned.
+ */
 class TfidfBaselineTest {
 
   static SparkSession spark;
@@ -34,7 +35,14 @@ class TfidfBaselineTest {
     spark.stop();
   }
 
-  static LabelledData data() {
+  static final StructType SCHEMA =
+      new StructType().add("text", DataTypes.StringType).add("label", DataTypes.StringType);
+
+  static LabelledData labelled(Dataset<Row> df) {
+    return LabelledData.of(df, "rows", new LabelledData.Columns("text", null, "label"));
+  }
+
+  static Dataset<Row> trainRows() {
     String[] pos = {
       "a fine film", "great acting", "lovely and warm", "a joy to watch", "fine cast"
     };
@@ -46,34 +54,50 @@ class TfidfBaselineTest {
       rows.add(RowFactory.create(pos[i], "pos"));
       rows.add(RowFactory.create(neg[i], "neg"));
     }
-    StructType schema =
-        new StructType().add("text", DataTypes.StringType).add("label", DataTypes.StringType);
-    return LabelledData.of(
-        spark.createDataFrame(rows, schema),
-        "rows",
-        new LabelledData.Columns("text", null, "label"));
+    return spark.createDataFrame(rows, SCHEMA);
+  }
+
+  static final TfidfBaseline.Settings SETTINGS =
+      new TfidfBaseline.Settings(false, 1000, 1, 1e-3, 50);
+
+  @Test
+  void learnsASeparableTask() {
+    LabelledData train = labelled(trainRows());
+    LabelSet labels = train.labelSet();
+    TfidfBaseline.Fitted fitted = TfidfBaseline.fit(train, labels, SETTINGS);
+    assertTrue(fitted.iterations() > 0 && fitted.iterations() <= 50, "" + fitted.iterations());
+    assertEquals(
+        1.0,
+        TfidfBaseline.evaluate(fitted.model(), train, labels).accuracy(),
+        "training rows of a separable task");
+    LabelledData unseen =
+        labelled(
+            spark.createDataFrame(
+                List.of(
+                    RowFactory.create("fine and lovely", "pos"),
+                    RowFactory.create("great joy", "pos"),
+                    RowFactory.create("dull and tedious", "neg"),
+                    RowFactory.create("poor chore", "neg")),
+                SCHEMA));
+    ClassificationMetrics m = TfidfBaseline.evaluate(fitted.model(), unseen, labels);
+    assertEquals(1.0, m.accuracy(), "unseen phrases made of one class's words");
   }
 
   @Test
-  void onePassFitEqualsThePipelineFit() {
-    LabelledData train = data();
-    LabelSet labels = train.labelSet();
-    TfidfBaseline.Settings s = new TfidfBaseline.Settings(false, 1000, 1, 1e-3, 50);
-    TfidfBaseline.Fitted fitted = TfidfBaseline.fit(train, labels, s);
-    Dataset<Row> withIds =
-        train
-            .withLabelIds(labels, TfidfBaseline.LABEL_ID)
-            .withColumn(TfidfBaseline.LABEL_ID, col(TfidfBaseline.LABEL_ID).cast("double"));
-    PipelineModel plain = TfidfBaseline.pipeline(s).fit(withIds);
-    List<Row> a = fitted.model().transform(withIds).select("probability").collectAsList();
-    List<Row> b = plain.transform(withIds).select("probability").collectAsList();
-    assertEquals(b.size(), a.size());
-    for (int i = 0; i < a.size(); i++) {
+  void theFitDoesNotDependOnThePartitioning() {
+    LabelledData one = labelled(trainRows().coalesce(1));
+    LabelledData three = labelled(trainRows().repartition(3));
+    LabelSet labels = one.labelSet();
+    TfidfBaseline.Fitted a = TfidfBaseline.fit(one, labels, SETTINGS);
+    TfidfBaseline.Fitted b = TfidfBaseline.fit(three, labels, SETTINGS);
+    assertEquals(a.iterations(), b.iterations());
+    Dataset<Row> probe = one.withLabelIds(labels, TfidfBaseline.LABEL_ID).coalesce(1);
+    List<Row> pa = a.model().transform(probe).select("probability").collectAsList();
+    List<Row> pb = b.model().transform(probe).select("probability").collectAsList();
+    assertEquals(10, pa.size());
+    for (int i = 0; i < pa.size(); i++) {
       assertArrayEquals(
-          ((Vector) b.get(i).get(0)).toArray(), ((Vector) a.get(i).get(0)).toArray(), 1e-9);
+          ((Vector) pa.get(i).get(0)).toArray(), ((Vector) pb.get(i).get(0)).toArray(), 1e-9);
     }
-    assertTrue(fitted.iterations() > 0 && fitted.iterations() <= 50, "" + fitted.iterations());
-    ClassificationMetrics m = TfidfBaseline.evaluate(fitted.model(), train, labels);
-    assertEquals(1.0, m.accuracy(), "training rows of a separable task");
   }
 }

@@ -63,6 +63,20 @@ class ClassifierCommandsTest {
       assertTrue(r.out().contains(flag), flag + " missing from help:\n" + r.out());
     }
     assertTrue(run("eval", "--help").out().contains("--data"));
+    // eval's window flags are score's: the same names, defaults and help
+    var eval = AlbertCli.newCommandLine().getSubcommands().get("eval").getCommandSpec();
+    var score = AlbertCli.newCommandLine().getSubcommands().get("score").getCommandSpec();
+    for (String flag :
+        List.of("--stride", "--aggregate", "--max-windows", "--batch-tokens", "--text-pair-col")) {
+      assertTrue(eval.findOption(flag) != null && score.findOption(flag) != null, flag);
+      if (!flag.equals("--text-pair-col")) {
+        assertEquals(
+            List.of(score.findOption(flag).description()),
+            List.of(eval.findOption(flag).description()),
+            flag);
+        assertEquals(score.findOption(flag).defaultValue(), eval.findOption(flag).defaultValue());
+      }
+    }
     assertTrue(run("baseline", "--help").out().contains("--test-fraction"));
   }
 
@@ -120,12 +134,15 @@ class ClassifierCommandsTest {
     assertEquals(8, j.get("metrics").get("examples").asInt());
     assertEquals(1, j.get("skipped").asInt());
     assertTrue(ev.out().contains("confusion matrix"));
+    assertEquals(0, j.get("errors").asInt());
+    assertEquals(8, j.get("windows").asInt(), "short texts: one window each");
     // the validation of the kept epoch is the same evaluation of the same rows
     JsonNode ftm = new ObjectMapper().readTree(out.resolve("finetune_metrics.json").toFile());
-    assertEquals(
-        ftm.get("epochs").get(0).get("validation").get("accuracy").asDouble(),
-        j.get("metrics").get("accuracy").asDouble(),
-        1e-12);
+    JsonNode kept = ftm.get("epochs").get(0).get("validation");
+    for (String m : List.of("accuracy", "macro_f1", "loss")) {
+      assertEquals(kept.get(m).asDouble(), j.get("metrics").get(m).asDouble(), 1e-9, m);
+    }
+    assertEquals(kept.get("confusion_matrix"), j.get("metrics").get("confusion_matrix"));
 
     Path base = tmp.resolve("baseline");
     CliRun bl =
@@ -247,5 +264,101 @@ class ClassifierCommandsTest {
             "4");
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains("multiple"), r.err());
+  }
+
+  @Test
+  void sentencePairsFinetuneScoreAndEvalAgree() throws Exception {
+    StringBuilder sb = new StringBuilder("id\tsentence\tother\tlabel\n");
+    String[] first = {
+      "a fine film", "great acting", "a dull film", "poor acting", "lovely", "cold"
+    };
+    String[] second = {"I agree", "so true", "I agree", "so true", "indeed", "indeed"};
+    String[] label = {"positive", "positive", "negative", "negative", "positive", "negative"};
+    for (int i = 0; i < first.length; i++) {
+      sb.append(i).append('\t').append(first[i]).append('\t').append(second[i]);
+      sb.append('\t').append(label[i]).append('\n');
+    }
+    Path pairs = tmp.resolve("pairs.tsv");
+    Files.writeString(pairs, sb);
+    Path model = tmp.resolve("pair-model");
+    Path scored = tmp.resolve("pair-scores");
+    Path metrics = tmp.resolve("pair-eval.json");
+    String in = pairs.toString(), out = model.toString();
+    CliRun r =
+        pairRun(
+            "finetune",
+            "--model",
+            TINY.toString(),
+            "--train",
+            in,
+            "--validation",
+            in,
+            "--output",
+            out,
+            "--epochs",
+            "1",
+            "--batch",
+            "2",
+            "--micro-batch",
+            "2",
+            "--lr",
+            "1e-3");
+    assertEquals(0, r.exit(), r.err());
+    // the default stride (64) does not fit windows of 32: score and eval take (32 - 2) / 2
+    r =
+        pairRun(
+            "score",
+            "--model",
+            out,
+            "--input",
+            in,
+            "--output",
+            scored.toString(),
+            "--keep-cols",
+            "label");
+    assertEquals(0, r.exit(), r.err());
+    r = pairRun("eval", "--model", out, "--data", in, "--output", metrics.toString());
+    assertEquals(0, r.exit(), r.err());
+    JsonNode j = new ObjectMapper().readTree(metrics.toFile());
+
+    // the scores' confusion matrix and NLL are the eval's, and the fine-tuning validation's
+    List<String> names = List.of("negative", "positive"); // id2label order (sorted)
+    long[][] confusion = new long[2][2];
+    double nll = 0;
+    var spark = org.apache.spark.sql.SparkSession.builder().master("local[1]").getOrCreate();
+    List<org.apache.spark.sql.Row> rows = spark.read().parquet(scored.toString()).collectAsList();
+    assertEquals(first.length, rows.size());
+    for (var row : rows) {
+      assertEquals(1, row.getInt(row.fieldIndex("windows")));
+      assertTrue(row.isNullAt(row.fieldIndex("error")));
+      String truth = row.getString(row.fieldIndex("label"));
+      confusion[names.indexOf(truth)][names.indexOf(row.getString(row.fieldIndex("prediction")))]++;
+      scala.collection.Map<String, Double> p = row.getMap(row.fieldIndex("probabilities"));
+      nll -= Math.log(p.apply(truth));
+    }
+    assertEquals(
+        new ObjectMapper().writeValueAsString(confusion),
+        j.get("metrics").get("confusion_matrix").toString());
+    assertEquals(nll / first.length, j.get("metrics").get("loss").asDouble(), 1e-9);
+    JsonNode ftm = new ObjectMapper().readTree(model.resolve("finetune_metrics.json").toFile());
+    assertEquals(
+        ftm.get("epochs").get(0).get("validation").get("confusion_matrix"),
+        j.get("metrics").get("confusion_matrix"));
+  }
+
+  /** {@code albert args...} on the sentence-pair table: its columns, windows of 32, local[1]. */
+  static CliRun pairRun(String... args) {
+    List<String> all = new java.util.ArrayList<>(List.of(args));
+    all.addAll(
+        List.of(
+            "--text-col",
+            "sentence",
+            "--text-pair-col",
+            "other",
+            "--max-seq-length",
+            "32",
+            "--master",
+            "local[1]"));
+    return run(all.toArray(String[]::new));
   }
 }

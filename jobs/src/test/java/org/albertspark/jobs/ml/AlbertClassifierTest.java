@@ -190,6 +190,42 @@ class AlbertClassifierTest {
     }
   }
 
+  /** The estimator's value (or default) of each param the model also has, by name. */
+  static Map<String, Object> sharedValues(AlbertClassifier from, AlbertClassificationModel to) {
+    Map<String, Object> m = new java.util.TreeMap<>();
+    for (var p : to.params()) {
+      if (from.hasParam(p.name())) {
+        m.put(p.name(), from.getOrDefault(from.getParam(p.name())));
+      }
+    }
+    return m;
+  }
+
+  static void assertSameScoringParams(AlbertClassifier from, AlbertClassificationModel to) {
+    Map<String, Object> want = sharedValues(from, to);
+    assertTrue(
+        want.keySet()
+            .containsAll(
+                List.of(
+                    "textCol",
+                    "textPairCol",
+                    "maxSeqLength",
+                    "stride",
+                    "aggregate",
+                    "batchTokens",
+                    "threshold",
+                    "maxWindows",
+                    "predictionCol",
+                    "confidenceCol",
+                    "probabilitiesCol",
+                    "windowsCol",
+                    "errorCol",
+                    "modelCol",
+                    "truncatedCol")),
+        want.keySet().toString());
+    want.forEach((name, v) -> assertEquals(v, to.getOrDefault(to.getParam(name)), name));
+  }
+
   @Test
   void integerLabelsAndSentencePairsInAPipelineThatSavesAndLoads() throws Exception {
     AlbertClassifier pairs =
@@ -197,18 +233,49 @@ class AlbertClassifierTest {
             .setLabelCol("group")
             .setTextPairCol("second")
             .setEpochs(1)
-            .setValidationFraction(0);
+            .setValidationFraction(0)
+            // every scoring param away from its default: fit must pass each to the model
+            .setStride(7)
+            .setAggregate("max")
+            .setBatchTokens(2048)
+            .setThreshold(0.25)
+            .setMaxWindows(5)
+            .setConfidenceCol("conf")
+            .setProbabilitiesCol("probs")
+            .setWindowsCol("n_windows")
+            .setErrorCol("problem")
+            .setModelCol("scored_by")
+            .setTruncatedCol("cut");
     Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {pairs});
     String saved = tmp.resolve("pipeline").toString();
     pipeline.write().overwrite().save(saved);
     PipelineModel fitted = Pipeline.load(saved).fit(data);
     AlbertConfig c = AlbertConfig.read(tmp.resolve("pairs").resolve("config.json"));
     assertEquals(List.of("0", "1", "2"), c.labels());
+    AlbertClassificationModel model = (AlbertClassificationModel) fitted.stages()[0];
+    assertSameScoringParams(pairs, model);
     List<Row> scored = fitted.transform(data).collectAsList();
     assertEquals(24, scored.size());
+    // each row is its pair, encoded as fine-tuning encodes it: the plain forward's probabilities
+    AlbertModel plain = ModelDirectory.load(tmp.resolve("pairs"));
+    var tok =
+        new org.albertspark.tokenizer.AlbertTokenizer(
+            org.albertspark.tokenizer.SentencePieceModel.load(
+                tmp.resolve("pairs").resolve("spiece.model")));
+    for (Row r : scored.subList(0, 3)) {
+      var e = tok.encode(r.getString(0), r.getString(1), 48, false);
+      float[] z = TinyClassifiers.plainLogits(plain, e.inputIds(), e.tokenTypeIds());
+      double sum = Math.exp(z[0]) + Math.exp(z[1]) + Math.exp(z[2]);
+      scala.collection.Map<String, Double> p = r.getMap(r.fieldIndex("probs"));
+      assertEquals(Math.exp(z[0]) / sum, p.apply("0"), 1e-5);
+      assertEquals(1, r.getInt(r.fieldIndex("n_windows")));
+    }
     String pm = tmp.resolve("pipeline-model").toString();
     fitted.write().overwrite().save(pm);
-    List<Row> again = PipelineModel.load(pm).transform(data).collectAsList();
+    PipelineModel loaded = PipelineModel.load(pm);
+    assertSameScoringParams(pairs, (AlbertClassificationModel) loaded.stages()[0]);
+    assertEquals("second", ((AlbertClassificationModel) loaded.stages()[0]).getTextPairCol());
+    List<Row> again = loaded.transform(data).collectAsList();
     for (int i = 0; i < scored.size(); i++) {
       Row r = scored.get(i);
       assertTrue(List.of("0", "1", "2").contains(r.getString(r.fieldIndex("prediction"))));

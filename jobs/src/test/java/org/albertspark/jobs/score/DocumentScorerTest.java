@@ -265,4 +265,63 @@ class DocumentScorerTest {
       }
     }
   }
+
+  @Test
+  void aTextPairIsEncodedAsFineTuningEncodesIt() {
+    AlbertTokenizer tok = classifier.tokenizer();
+    int maxSeq = 40;
+    List<String[]> pairs = new ArrayList<>();
+    for (int i = 0; i + 1 < shortTexts.size() && pairs.size() < 6; i += 2) {
+      pairs.add(new String[] {shortTexts.get(i), shortTexts.get(i + 1)});
+    }
+    pairs.add(new String[] {"Emma was clever.", "She was handsome."}); // fits: not cut
+    DocumentScorer s =
+        new DocumentScorer(
+            classifier, options(maxSeq, 6, Aggregation.MEAN, 256), BatchPolicy.BUCKETED);
+    List<DocumentScorer.Result> results = new ArrayList<>();
+    s.score(pairs.iterator(), p -> p[0], p -> p[1]).forEachRemaining(r -> results.add(r.result()));
+    boolean someCut = false;
+    for (int i = 0; i < pairs.size(); i++) {
+      String a = pairs.get(i)[0], b = pairs.get(i)[1];
+      // fine-tuning's encoding (ExampleEncoder): [CLS] a [SEP] b [SEP], types 0 then 1, cut
+      // longest-first to max-seq-length
+      var e = tok.encode(a, b, maxSeq, false);
+      float[] logits =
+          TinyClassifiers.plainLogits(classifier.model(), e.inputIds(), e.tokenTypeIds());
+      float[] untyped = TinyClassifiers.plainLogits(classifier.model(), e.inputIds(), null);
+      assertTrue(Math.abs(logits[1] - untyped[1]) > 1e-6, "token types change the logits");
+      double[] p = DocumentScorer.softmax(new double[] {logits[0], logits[1]});
+      DocumentScorer.Result r = results.get(i);
+      assertNull(r.error());
+      assertEquals(1, r.windows());
+      assertEquals(p[1], r.probabilities().get("positive"), 1e-5, a + " | " + b);
+      boolean cut = tok.tokenizeToIds(a).length + tok.tokenizeToIds(b).length + 3 > maxSeq;
+      assertEquals(cut, r.truncated(), a + " | " + b);
+      someCut |= cut;
+    }
+    assertTrue(someCut && !results.get(pairs.size() - 1).truncated(), "cut and uncut pairs");
+
+    // a missing or unusable second text is an error row, like a first text's
+    List<String[]> bad =
+        Arrays.asList(
+            new String[] {"Emma was clever.", null},
+            new String[] {"Emma was clever.", "  "},
+            new String[] {null, "She was handsome."},
+            new String[] {"Emma was clever.", "bad \uFFFD bytes"},
+            new String[] {"Emma was clever.", "fine"});
+    List<DocumentScorer.Result> rs = new ArrayList<>();
+    s.score(bad.iterator(), p -> p[0], p -> p[1]).forEachRemaining(r -> rs.add(r.result()));
+    assertEquals(DocumentText.PAIR + ": " + DocumentText.NULL, rs.get(0).error());
+    assertEquals(DocumentText.PAIR + ": " + DocumentText.BLANK, rs.get(1).error());
+    assertEquals(DocumentText.NULL, rs.get(2).error());
+    assertEquals(
+        DocumentText.PAIR + ": " + DocumentText.UNDECODABLE,
+        rs.get(3).error().substring(0, rs.get(3).error().lastIndexOf(':')));
+    assertNull(rs.get(4).error());
+    for (int i = 0; i < 4; i++) {
+      assertNull(rs.get(i).prediction());
+      assertNull(rs.get(i).truncated());
+      assertEquals(0, rs.get(i).windows());
+    }
+  }
 }

@@ -45,8 +45,13 @@ public final class TinyClassifiers {
 
   /** The plain model's logits for one token sequence, unpadded, batch of one. */
   public static float[] plainLogits(AlbertModel model, int[] ids) {
+    return plainLogits(model, ids, null);
+  }
+
+  /** {@link #plainLogits(AlbertModel, int[])} with token types (null: all 0). */
+  public static float[] plainLogits(AlbertModel model, int[] ids, int[] types) {
     Workspace ws = Workspace.forInference(model.config(), model.head(), 1, ids.length);
-    AlbertNetwork.forward(model, Batch.ofInputs(1, ids.length, ids, null, null), ws, 0L);
+    AlbertNetwork.forward(model, Batch.ofInputs(1, ids.length, ids, types, null), ws, 0L);
     return ws.headLogits().sub(0, model.config().numLabels()).toArray();
   }
 
