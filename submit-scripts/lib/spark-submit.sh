@@ -7,8 +7,13 @@
 #   --dry-run              print the full command, run nothing
 #   --task-cpus N          cores per task (spark.task.cpus) = the model's threads per task
 #                          (-Dalbert.threads on executors); default 1
-#   --offheap SIZE         ND4J off-heap limit per executor (JavaCPP maxbytes), e.g. 3g; added to
-#                          spark.executor.memoryOverhead unless that is set; default 2g
+#   --offheap SIZE         ND4J off-heap memory per executor, e.g. 3g; default 2g. Sets
+#                          spark.executor.memoryOverhead = SIZE + 512m unless that is set, and the
+#                          executor's enforced limit (JavaCPP maxphysicalbytes) = executor memory +
+#                          memoryOverhead - 256m: a task over it fails with "Physical memory usage is
+#                          too high" before YARN or Kubernetes kill the container for it. Executor
+#                          memory is read from --executor-memory, --conf spark.executor.memory,
+#                          --properties-file or $SPARK_HOME/conf/spark-defaults.conf (default 1g)
 #   --javacpp-cache DIR    where executors unpack ND4J's natives (JavaCPP cache), on each node
 #                          (k8s: in the container); default /tmp/albert-javacpp-cache
 #   any spark-submit option, passed as given (--master, --deploy-mode, --conf K=V,
@@ -26,21 +31,35 @@ source "$(dirname "${BASH_SOURCE[0]}")/albert-env.sh"
 # spark-submit options that take no value (everything else starting with -- takes one).
 albert_submit_flag_options=" --verbose -v --supervise --help -h --version "
 
-# "3g" / "512m" / "1024" (MiB) -> MiB
+# A Spark memory size ("3g", "512m", "2gb", "1t", "1024" = MiB, as Spark reads these settings) -> MiB
 albert_mib() {
   local v="${1,,}"
+  [[ "$v" =~ ^[0-9]+[kmgt]b$ ]] && v="${v%b}"
   case "$v" in
-    *g) echo $(( ${v%g} * 1024 )) ;;
-    *m) echo "${v%m}" ;;
     *[0-9]) echo "$v" ;;
+    *k) echo $(( ${v%k} / 1024 )) ;;
+    *m) echo "${v%m}" ;;
+    *g) echo $(( ${v%g} * 1024 )) ;;
+    *t) echo $(( ${v%t} * 1024 * 1024 )) ;;
     *) echo "$(basename "$0"): bad size '$1' (use e.g. 2g or 512m)" >&2; exit 2 ;;
   esac
 }
 
+# The value of KEY in a Spark properties file ("key value" or "key=value" lines), empty if absent.
+albert_property() {
+  local file="$1" key="$2"
+  [[ -f "$file" ]] || return 0
+  sed -n -E "s/^[[:space:]]*${key//./\\.}[[:space:]]*[=[:space:]][[:space:]]*([^[:space:]#]+).*/\\1/p" "$file" | tail -1
+}
+
+# The margin between the enforced process limit and the container's size: JVM memory that is
+# neither heap nor ND4J (thread stacks, code cache) must fit in it.
+albert_container_margin_mib=256
+
 albert_submit() {
   local dry_run=0 task_cpus=1 offheap=2g cache=/tmp/albert-javacpp-cache
   local -a user=()          # spark-submit options as given
-  local master="" deploy_mode="" overhead_set=0 plugins=""
+  local master="" deploy_mode="" plugins="" executor_memory="" overhead="" properties_file=""
   while [[ $# -gt 0 && "$1" == -* ]]; do
     case "$1" in
       --dry-run) dry_run=1; shift ;;
@@ -54,10 +73,13 @@ albert_submit() {
         case "$kv" in
           spark.task.cpus=*) task_cpus="${kv#*=}" ;;
           spark.plugins=*) plugins="${kv#*=}" ;;
-          spark.executor.memoryOverhead=*) overhead_set=1; user+=(--conf "$kv") ;;
+          spark.executor.memoryOverhead=*) overhead="${kv#*=}"; user+=(--conf "$kv") ;;
+          spark.executor.memory=*) executor_memory="${kv#*=}"; user+=(--conf "$kv") ;;
           *) user+=(--conf "$kv") ;;
         esac
         shift 2 ;;
+      --executor-memory) executor_memory="${2:?--executor-memory needs a size}"; user+=("$1" "$2"); shift 2 ;;
+      --properties-file) properties_file="${2:?--properties-file needs a file}"; user+=("$1" "$2"); shift 2 ;;
       --*=*) user+=("$1"); shift ;;
       *)
         if [[ "$albert_submit_flag_options" == *" $1 "* ]]; then
@@ -74,6 +96,17 @@ albert_submit() {
   fi
   [[ "$task_cpus" =~ ^[1-9][0-9]*$ ]] || { echo "$(basename "$0"): --task-cpus must be a positive integer, got '$task_cpus'" >&2; exit 2; }
   local offheap_mib; offheap_mib="$(albert_mib "$offheap")"
+  # Settings not on the command line come from the properties file, else spark-defaults.conf,
+  # as spark-submit itself resolves them.
+  local defaults="${properties_file:-${SPARK_HOME:+$SPARK_HOME/conf/spark-defaults.conf}}"
+  if [[ -n "$defaults" ]]; then
+    [[ -n "$executor_memory" ]] || executor_memory="$(albert_property "$defaults" spark.executor.memory)"
+    [[ -n "$overhead" ]] || overhead="$(albert_property "$defaults" spark.executor.memoryOverhead)"
+  fi
+  local overhead_set=0 overhead_mib=$((offheap_mib + 512)) heap_mib
+  [[ -n "$overhead" ]] && { overhead_set=1; overhead_mib="$(albert_mib "$overhead")"; }
+  heap_mib="$(albert_mib "${executor_memory:-1g}")"
+  local limit_mib=$((heap_mib + overhead_mib - albert_container_margin_mib))
 
   local jar="$ALBERT_JAR" driver_log4j="-Dlog4j2.configurationFile=$ALBERT_ROOT/conf/log4j2.properties"
   local -a kind_conf=()
@@ -107,7 +140,7 @@ albert_submit() {
   local forced="" jvm; jvm="$(albert_jvm_options_line)"
   [[ -n "${ALBERT_OPENBLAS_CORETYPE:-}" ]] && forced=" -Dalbert.openblas.coretype=$ALBERT_OPENBLAS_CORETYPE"
   local executor_opts="$jvm -Dalbert.threads=$task_cpus -Dorg.bytedeco.javacpp.cachedir=$cache"
-  executor_opts+=" -Dorg.bytedeco.javacpp.maxbytes=${offheap_mib}m -Dorg.bytedeco.javacpp.maxphysicalbytes=0$forced"
+  executor_opts+=" -Dorg.bytedeco.javacpp.maxbytes=${offheap_mib}m -Dorg.bytedeco.javacpp.maxphysicalbytes=${limit_mib}m$forced"
   local driver_opts="$jvm $driver_log4j$forced"
   local plugin="org.albertspark.jobs.cluster.OpenBlasCoreTypePlugin"
   local -a conf=(
@@ -117,7 +150,7 @@ albert_submit() {
     --conf "spark.plugins=${plugins:+$plugins,}$plugin"
   )
   # ND4J's off-heap memory lives outside the executor heap: the container must have room for it.
-  ((overhead_set)) || conf+=(--conf "spark.executor.memoryOverhead=$((offheap_mib + 512))m")
+  ((overhead_set)) || conf+=(--conf "spark.executor.memoryOverhead=${overhead_mib}m")
 
   local -a submit
   if [[ -n "${SPARK_HOME:-}" ]]; then

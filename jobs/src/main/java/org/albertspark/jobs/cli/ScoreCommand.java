@@ -173,7 +173,8 @@ public final class ScoreCommand implements Callable<Integer> {
         .getOut()
         .printf(
             "scored %s: rows in %d, out %d; scored %d (truncated at --max-windows %d),"
-                + " skipped (unchanged) %d, errors %d %s; windows %d; %.1f docs/s over %.1f s; wrote %s (summary in %s)%n",
+                + " skipped (unchanged) %d, errors %d %s; windows %d; %.1f docs/s over %.1f s; worker peak off-heap %,d MB, RSS %,d MB;"
+                + " wrote %s (summary in %s)%n",
             s.path("model").asText(),
             s.path("rows_in").asLong(),
             s.path("rows_out").asLong(),
@@ -185,6 +186,8 @@ public final class ScoreCommand implements Callable<Integer> {
             s.path("windows").asLong(),
             s.path("docs_per_second").asDouble(),
             s.path("seconds").asDouble(),
+            s.path("worker_peak_offheap_bytes").asLong() >> 20,
+            s.path("worker_peak_rss_bytes").asLong() >> 20,
             outputOptions.output,
             ScoreJob.SUMMARY);
     return AlbertCli.EXIT_OK;

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.albertspark.jobs.cluster.MemoryPeakAccumulator;
 import org.albertspark.jobs.score.Aggregation;
 import org.albertspark.jobs.score.LoadedClassifier;
 import org.albertspark.jobs.score.ModelIdentity;
@@ -75,6 +76,7 @@ public final class AlbertClassificationModel extends Model<AlbertClassificationM
   private final Map<String, Param<?>> shared = new HashMap<>();
   private transient ModelIdentity identity; // hashed on first use
   private transient LongAccumulator rowsDone; // optional progress counter
+  private transient MemoryPeakAccumulator memoryPeak; // optional memory report
 
   /** The classifier of a HF model directory (any Hadoop file system path), default params. */
   public AlbertClassificationModel(String modelDir) {
@@ -110,6 +112,15 @@ public final class AlbertClassificationModel extends Model<AlbertClassificationM
    */
   public AlbertClassificationModel setProgressCounter(LongAccumulator counter) {
     this.rowsDone = counter;
+    return this;
+  }
+
+  /**
+   * Records the largest memory figures of the JVMs that score (sampled as each partition ends) into
+   * {@code peak}; not a param, not saved.
+   */
+  public AlbertClassificationModel setMemoryPeak(MemoryPeakAccumulator peak) {
+    this.memoryPeak = peak;
     return this;
   }
 
@@ -219,7 +230,7 @@ public final class AlbertClassificationModel extends Model<AlbertClassificationM
     return dataset
         .toDF()
         .mapPartitions(
-            new ScorePartition(identity(conf), options, textIndex, pairIndex, rowsDone),
+            new ScorePartition(identity(conf), options, textIndex, pairIndex, rowsDone, memoryPeak),
             Encoders.row(out));
   }
 
@@ -228,6 +239,7 @@ public final class AlbertClassificationModel extends Model<AlbertClassificationM
     AlbertClassificationModel c = new AlbertClassificationModel(uid, modelDir);
     c.identity = identity;
     c.rowsDone = rowsDone;
+    c.memoryPeak = memoryPeak;
     return copyValues(c, extra).setParent(parent());
   }
 

@@ -23,6 +23,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.albertspark.jobs.cluster.MemoryPeak;
+import org.albertspark.jobs.cluster.MemoryPeakAccumulator;
 import org.albertspark.jobs.io.TableFormat;
 import org.albertspark.jobs.ml.AlbertClassificationModel;
 import org.apache.hadoop.conf.Configuration;
@@ -177,6 +179,9 @@ public final class ScoreJob {
             "scoring %,d rows of %s with %s (%s)", rowsIn, cfg.input(), identity.label(), o));
     LongAccumulator scoredNow = spark.sparkContext().longAccumulator("albert score rows");
     model.setProgressCounter(scoredNow);
+    MemoryPeakAccumulator memory = new MemoryPeakAccumulator();
+    spark.sparkContext().register(memory, "albert score memory");
+    model.setMemoryPeak(memory);
 
     Dataset<Row> result;
     Dataset<Row> carried = null;
@@ -237,7 +242,8 @@ public final class ScoreJob {
             id,
             rowsIn,
             carried == null ? 0 : carried.count(),
-            seconds);
+            seconds,
+            memory.value());
     writeSummary(outFs, new Path(out, SUMMARY), summary);
     return summary;
   }
@@ -287,7 +293,8 @@ public final class ScoreJob {
       String id,
       long rowsIn,
       long skipped,
-      double seconds) {
+      double seconds,
+      MemoryPeak.Sample memory) {
     Dataset<Row> written = spark.read().parquet(cfg.output());
     String error = model.getErrorCol();
     Row totals =
@@ -325,6 +332,10 @@ public final class ScoreJob {
     s.put("rows_with_duplicate_ids", dup.isNullAt(0) ? 0 : dup.getLong(0));
     s.put("seconds", Math.round(seconds * 10) / 10.0);
     s.put("docs_per_second", Math.round((rowsOut - skipped) / Math.max(seconds, 1e-9) * 10) / 10.0);
+    // the largest over the scoring JVMs (0 when every row was carried forward): what
+    // spark.executor.memoryOverhead must cover, as the training jobs report it
+    s.put("worker_peak_offheap_bytes", memory.offHeapBytes());
+    s.put("worker_peak_rss_bytes", memory.rssBytes());
     ObjectNode opts = s.putObject("options");
     opts.put("max_seq_length", cfg.options().maxSeqLength());
     opts.put("stride", cfg.options().stride());

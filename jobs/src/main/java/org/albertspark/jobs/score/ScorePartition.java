@@ -1,6 +1,8 @@
 package org.albertspark.jobs.score;
 
 import java.util.Iterator;
+import org.albertspark.jobs.cluster.MemoryPeak;
+import org.albertspark.jobs.cluster.MemoryPeakAccumulator;
 import org.albertspark.jobs.cluster.TaskThreads;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
@@ -20,19 +22,25 @@ public final class ScorePartition implements MapPartitionsFunction<Row, Row> {
   private final int textIndex;
   private final int pairIndex; // -1: single texts
   private final LongAccumulator rowsDone; // null: no progress reporting
+  private final MemoryPeakAccumulator memoryPeak; // null: no memory report
 
-  /** {@code pairIndex} is the second text's column, or -1 for single texts. */
+  /**
+   * {@code pairIndex} is the second text's column, or -1 for single texts; the JVM's memory is
+   * sampled into {@code memoryPeak} when the partition ends (its buffers are then largest).
+   */
   public ScorePartition(
       ModelIdentity identity,
       ScoringOptions options,
       int textIndex,
       int pairIndex,
-      LongAccumulator rowsDone) {
+      LongAccumulator rowsDone,
+      MemoryPeakAccumulator memoryPeak) {
     this.identity = identity;
     this.options = options;
     this.textIndex = textIndex;
     this.pairIndex = pairIndex;
     this.rowsDone = rowsDone;
+    this.memoryPeak = memoryPeak;
   }
 
   @Override
@@ -44,9 +52,16 @@ public final class ScorePartition implements MapPartitionsFunction<Row, Row> {
         scorer.score(rows, r -> r.get(textIndex), pairIndex < 0 ? null : r -> r.get(pairIndex));
     String model = identity.label();
     return new Iterator<>() {
+      private boolean sampled;
+
       @Override
       public boolean hasNext() {
-        return scored.hasNext();
+        boolean more = scored.hasNext();
+        if (!more && memoryPeak != null && !sampled) {
+          memoryPeak.add(MemoryPeak.sample());
+          sampled = true;
+        }
+        return more;
       }
 
       @Override

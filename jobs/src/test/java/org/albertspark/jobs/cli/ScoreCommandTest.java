@@ -107,6 +107,10 @@ class ScoreCommandTest {
         summary.path("errors_by_reason").path("null text").asLong()
             + summary.path("errors_by_reason").path("blank text").asLong());
     assertEquals(2, summary.path("rows_with_duplicate_ids").asLong());
+    // the scoring JVM's own memory: resident set above its off-heap part, both measured
+    long rss = summary.path("worker_peak_rss_bytes").asLong();
+    long offHeap = summary.path("worker_peak_offheap_bytes").asLong();
+    assertTrue(offHeap > 0 && rss > offHeap, summary.toString());
 
     // a night later: one text changed, two rows added; the unchanged scored rows are carried over,
     // and the new long document is cut at --max-windows 1, visibly

@@ -96,6 +96,47 @@ class LaunchersDryRunIT {
     assertCommon(parsed);
   }
 
+  @Test
+  void executorMemoryLimitIsTheContainerLessAMargin() throws Exception {
+    Map<String, String> yarn = Map.of("HADOOP_CONF_DIR", "/etc/hadoop/conf");
+    SparkSubmitArguments small =
+        parse("submit-yarn", List.of("--executor-memory", "768m", "--offheap", "512m"), yarn);
+    assertEquals("1024m", small.sparkProperties().get("spark.executor.memoryOverhead").get());
+    assertEquals("1536m", physicalLimit(small));
+
+    // an overhead the user sets is kept, and the limit follows it
+    SparkSubmitArguments set =
+        parse(
+            "submit-yarn",
+            List.of(
+                "--conf",
+                "spark.executor.memory=3g",
+                "--conf",
+                "spark.executor.memoryOverhead=2gb"),
+            yarn);
+    assertEquals("2gb", set.sparkProperties().get("spark.executor.memoryOverhead").get());
+    assertEquals("4864m", physicalLimit(set));
+
+    // settings in a properties file count as spark-submit counts them
+    Path conf = Files.createTempFile("spark-defaults", ".conf");
+    try {
+      Files.writeString(
+          conf, "# cluster defaults\nspark.executor.memory   4g\nspark.executor.cores 2\n");
+      SparkSubmitArguments fromFile =
+          parse("submit-yarn", List.of("--properties-file", conf.toString()), yarn);
+      assertEquals("4g", fromFile.executorMemory());
+      assertEquals("6400m", physicalLimit(fromFile));
+    } finally {
+      Files.delete(conf);
+    }
+  }
+
+  /** The executors' enforced memory limit (JavaCPP maxphysicalbytes) in a parsed command. */
+  static String physicalLimit(SparkSubmitArguments parsed) {
+    String opts = parsed.sparkProperties().get("spark.executor.extraJavaOptions").get();
+    return opts.replaceAll(".*-Dorg\\.bytedeco\\.javacpp\\.maxphysicalbytes=(\\S+).*", "$1");
+  }
+
   /** What every launcher passes: main class, the albert arguments, JVM options, plugin, memory. */
   static void assertCommon(SparkSubmitArguments parsed) throws Exception {
     assertEquals("org.albertspark.jobs.cli.AlbertCli", parsed.mainClass());
@@ -117,6 +158,8 @@ class LaunchersDryRunIT {
     assertTrue(executorOpts.contains("-Dorg.bytedeco.javacpp.cachedir="), executorOpts);
     assertTrue(executorOpts.contains("-Dorg.bytedeco.javacpp.maxbytes=2048m"), executorOpts);
     assertEquals("2560m", parsed.sparkProperties().get("spark.executor.memoryOverhead").get());
+    // Spark's default executor memory 1g + overhead 2560m, less the launcher's 256m margin
+    assertEquals("3328m", physicalLimit(parsed));
     assertEquals(
         OpenBlasCoreTypePlugin.class.getName(),
         parsed.sparkProperties().get("spark.plugins").get());

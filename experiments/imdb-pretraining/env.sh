@@ -1,0 +1,25 @@
+# Sourced by this experiment's scripts. Work files live OUTSIDE the repository, in $ALBERT_EXP_DIR
+# (default /work/exp), because they are large and rebuildable; what a new machine cannot rebuild —
+# the newest pretraining checkpoint and the metrics so far — is kept in state/ here and committed.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+EXP="${ALBERT_EXP_DIR:-/work/exp}"
+SHARED="${ALBERT_SHARED_DIR:-$REPO/../shared}"
+STATE="$HERE/state"
+RUN="$EXP/pretrain-h256-long"
+mkdir -p "$EXP"
+export ALBERT_JAVA_OPTS="${ALBERT_JAVA_OPTS:--Xmx3g}"
+
+# A private copy of the built tool: rebuilding the repository must not replace the jar under a
+# JVM that runs for hours. Made once per machine (delete $EXP/tool to refresh it).
+tool() {
+  if [[ ! -f "$EXP/tool/jobs/target/albert-jobs.jar" ]]; then
+    [[ -f "$REPO/jobs/target/albert-jobs.jar" ]] || (cd "$REPO" && ./mvnw -B -ntp -q package -DskipTests)
+    rm -rf "$EXP/tool.tmp"; mkdir -p "$EXP/tool.tmp/jobs/target"
+    cp -r "$REPO/submit-scripts" "$REPO/conf" "$EXP/tool.tmp/"
+    cp "$REPO/jobs/target/albert-jobs.jar" "$REPO/jobs/target/provided-classpath.txt" "$EXP/tool.tmp/jobs/target/"
+    mv "$EXP/tool.tmp" "$EXP/tool"
+  fi
+  "$EXP/tool/submit-scripts/albert" "$@"
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The pretraining run: H256/L4 on IMDB unsup, 10,000 steps of 64 × 128 tokens (82 M tokens ≈ 2.9
+# epochs of the 28 M-token shards), AdamW 5e-4, 250 warmup steps, linear decay over all 10,000.
+# Resumable at any point: continues from the newest checkpoint in $RUN, or on a fresh machine from
+# the one committed in state/ (./save-state.sh puts it there). Stop it with kill; run again to resume.
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$EXP"
+[[ -f prep-imdb16k-128/manifest.json ]] || { echo "run ./prepare.sh first" >&2; exit 2; }
+if [[ ! -d "$RUN/checkpoints" && -d "$STATE/checkpoint" ]]; then
+  step_dir="$(ls -d "$STATE"/checkpoint/step-* | head -1)"
+  mkdir -p "$RUN/checkpoints"
+  cp -r "$step_dir" "$RUN/checkpoints/"
+  cp "$STATE/metrics.jsonl" "$RUN/"
+  echo "restored $(basename "$step_dir") from $STATE"
+fi
+exec "$EXP/tool/submit-scripts/albert" pretrain --data prep-imdb16k-128 --config albert-h256-l4-v16k.json \
+  --spm-model vocab/imdb16k.model --steps 10000 --global-batch 64 --micro-batch 32 --workers 1 \
+  --optimizer adamw --lr 5e-4 --warmup-steps 250 --weight-decay 0.01 --clip-norm 1.0 --seed 7 \
+  --checkpoint-every 250 --keep-checkpoints 2 --log-every 25 --output "$RUN" --resume

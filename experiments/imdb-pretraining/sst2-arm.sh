@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# One SST-2 arm: fine-tune on the 10,000-phrase sample (2 epochs, batch 32, 64 tokens, seed 5), then
+# evaluate on dev.tsv (6,735 phrases). INIT is `scratch` (random weights of the same config) or a
+# model directory (a pretraining checkpoint). Usage: sst2-arm.sh NAME scratch|MODEL_DIR LR
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+name="$1" init="$2" lr="$3"
+cd "$EXP"; mkdir -p ft
+if [[ "$init" == scratch ]]; then
+  from=(--init-config albert-h256-l4-v16k.json --spm-model vocab/imdb16k.model)
+else
+  from=(--model "$init")
+fi
+tool finetune "${from[@]}" --train sst2-train10k.tsv --format tsv --text-col sentence --label-col label \
+  --validation-fraction 0.05 --epochs 2 --lr "$lr" --batch 32 --micro-batch 32 --workers 1 \
+  --max-seq-length 64 --seed 5 --output "ft/$name" --overwrite
+tool eval --model "ft/$name" --data "$SHARED/datasets/sst2/dev.tsv" --format tsv --text-col sentence \
+  --label-col label --output "ft/$name-dev.json"
