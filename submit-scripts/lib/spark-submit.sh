@@ -80,6 +80,8 @@ albert_submit() {
         shift 2 ;;
       --executor-memory) executor_memory="${2:?--executor-memory needs a size}"; user+=("$1" "$2"); shift 2 ;;
       --properties-file) properties_file="${2:?--properties-file needs a file}"; user+=("$1" "$2"); shift 2 ;;
+      --executor-memory=*) executor_memory="${1#*=}"; user+=("$1"); shift ;;
+      --properties-file=*) properties_file="${1#*=}"; user+=("$1"); shift ;;
       --*=*) user+=("$1"); shift ;;
       *)
         if [[ "$albert_submit_flag_options" == *" $1 "* ]]; then

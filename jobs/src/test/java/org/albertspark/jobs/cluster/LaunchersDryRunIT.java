@@ -103,6 +103,10 @@ class LaunchersDryRunIT {
         parse("submit-yarn", List.of("--executor-memory", "768m", "--offheap", "512m"), yarn);
     assertEquals("1024m", small.sparkProperties().get("spark.executor.memoryOverhead").get());
     assertEquals("1536m", physicalLimit(small));
+    assertEquals(
+        "1536m",
+        physicalLimit(
+            parse("submit-yarn", List.of("--executor-memory=768m", "--offheap", "512m"), yarn)));
 
     // an overhead the user sets is kept, and the limit follows it
     SparkSubmitArguments set =
