@@ -40,4 +40,12 @@ random.Random(13).shuffle(body)
 print(rows[0]); print("\n".join(body[:10000]))
 PY
 fi
+# 6. IMDB labelled reviews for the IMDB arms: label and text, HTML line breaks as spaces as in the
+#    pretraining corpus (25,000 + 25,000 rows, header kept).
+for split in train test; do
+  if [[ ! -f imdb-$split.tsv ]]; then
+    zcat "$SHARED/datasets/imdb/$split.tsv.gz" | cut -f3,4 | sed 's#<br /># #g' > imdb-$split.tsv.tmp
+    mv imdb-$split.tsv.tmp imdb-$split.tsv
+  fi
+done
 echo "prepared in $EXP"
