@@ -23,3 +23,13 @@ tool() {
   fi
   "$EXP/tool/submit-scripts/albert" "$@"
 }
+
+# An arm's starting point as `albert finetune` flags, into the array `from`: `scratch` (random
+# weights of the experiment's config and vocabulary) or a model directory.
+init_flags() {
+  if [[ "$1" == scratch ]]; then
+    from=(--init-config albert-h256-l4-v16k.json --spm-model vocab/imdb16k.model)
+  else
+    from=(--model "$1")
+  fi
+}

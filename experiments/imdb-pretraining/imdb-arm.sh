@@ -8,11 +8,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 name="$1" init="$2" lr="$3"
 cd "$EXP"; mkdir -p ft
-if [[ "$init" == scratch ]]; then
-  from=(--init-config albert-h256-l4-v16k.json --spm-model vocab/imdb16k.model)
-else
-  from=(--model "$init")
-fi
+init_flags "$init"
 tool finetune "${from[@]}" --train imdb-train.tsv --format tsv --text-col text \
   --label-col label --validation-fraction 0.05 --epochs 1 --lr "$lr" --batch 32 --micro-batch 32 \
   --workers 1 --max-seq-length 128 --seed 5 --output "ft/imdb-$name" --overwrite

@@ -5,11 +5,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 name="$1" init="$2" lr="$3"
 cd "$EXP"; mkdir -p ft
-if [[ "$init" == scratch ]]; then
-  from=(--init-config albert-h256-l4-v16k.json --spm-model vocab/imdb16k.model)
-else
-  from=(--model "$init")
-fi
+init_flags "$init"
 tool finetune "${from[@]}" --train sst2-train10k.tsv --format tsv --text-col sentence --label-col label \
   --validation-fraction 0.05 --epochs 2 --lr "$lr" --batch 32 --micro-batch 32 --workers 1 \
   --max-seq-length 64 --seed 5 --output "ft/$name" --overwrite
