@@ -2,7 +2,7 @@
 # Copies the newest complete checkpoint of the pretraining run and its metrics into state/, to be
 # committed: the one thing a new machine cannot rebuild (≈ 37 MB: weights + AdamW moments).
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-newest="$(ls -d "$RUN"/checkpoints/step-* 2>/dev/null | sort -t- -k2 -n | tail -1)"
+newest="$(ls -d "$RUN"/checkpoints/step-* 2>/dev/null | sort -V | tail -1)"
 [[ -n "$newest" ]] || { echo "no checkpoint in $RUN" >&2; exit 2; }
 rm -rf "$STATE/checkpoint.tmp"; mkdir -p "$STATE/checkpoint.tmp"
 cp -r "$newest" "$STATE/checkpoint.tmp/"
