@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.albertspark.jobs.classify.JsonOutput;
@@ -91,11 +92,14 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Mixin Progress progress;
 
+  @Mixin ProgressInterval progressInterval;
+
   @Override
   public Integer call() throws Exception {
     if (workers < 1) {
       throw new ParameterException(spec.commandLine(), "--workers must be positive");
     }
+    Duration progressEvery = progressInterval.every();
     ScoringOptions options = windows.options(maxSeqLength, 0.5);
     data.formatOf(dataPath);
     PrintWriter err = spec.commandLine().getErr();
@@ -134,7 +138,9 @@ public final class EvalCommand implements Callable<Integer> {
               Files.readAllBytes(source.spiece()),
               rows,
               options,
-              workers);
+              workers,
+              progress,
+              progressEvery);
       double seconds = (System.nanoTime() - t0) / 1e9;
       PrintWriter out = spec.commandLine().getOut();
       outcome.metrics().printTable(out, "albert eval of " + model + " on " + rows.report().path());

@@ -122,12 +122,7 @@ public final class ScoreCommand implements Callable<Integer> {
           "Multi-label models: predict labels with probability >= P (default: ${DEFAULT-VALUE}).")
   double threshold;
 
-  @Option(
-      names = "--progress-seconds",
-      defaultValue = "10",
-      paramLabel = "S",
-      description = "Print progress every S seconds (default: ${DEFAULT-VALUE}).")
-  int progressSeconds;
+  @Mixin ProgressInterval progressInterval;
 
   @Mixin Progress progress;
 
@@ -135,10 +130,7 @@ public final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (progressSeconds <= 0) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--progress-seconds must be > 0");
-    }
+    Duration progressEvery = progressInterval.every();
     ScoringOptions options = windows.options(maxSeqLength, threshold);
     TableFormat fmt =
         format != null ? format : TableFormat.fromExtension(input).orElse(TableFormat.PARQUET);
@@ -158,7 +150,7 @@ public final class ScoreCommand implements Callable<Integer> {
             sparkOptions.partitions);
     ObjectNode s;
     try (SparkSession spark = sparkOptions.session("albert score")) {
-      s = ScoreJob.run(spark, cfg, progress, Duration.ofSeconds(progressSeconds));
+      s = ScoreJob.run(spark, cfg, progress, progressEvery);
     } catch (Exception e) {
       // a missing input path or column (Spark's AnalysisException), a model directory without
       // its files: bad input, exit 2

@@ -1,5 +1,6 @@
 package org.albertspark.jobs.finetune;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -99,6 +100,9 @@ public final class FineTuning {
   /** The kept model (best epoch, or the last without validation) and every epoch's figures. */
   public record Result(AlbertModel model, int keptEpoch, List<EpochResult> epochs) {}
 
+  /** How often training steps and validation print progress. */
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
+
   private FineTuning() {}
 
   /** Validation rows and how they are scored: the kept epoch is the best one on them. */
@@ -171,7 +175,7 @@ public final class FineTuning {
         m = m.plus(r.metrics());
         memory = memory.max(r.workerMemory());
         long now = System.nanoTime();
-        if (now - lastReport > 30e9 || i == stepsPerEpoch - 1) {
+        if (now - lastReport > PROGRESS_EVERY.toNanos() || i == stepsPerEpoch - 1) {
           lastReport = now;
           progress.accept(
               String.format(
@@ -197,7 +201,9 @@ public final class FineTuning {
                   validation.spieceModel(),
                   validation.rows(),
                   validation.scoring(),
-                  s.workers());
+                  s.workers(),
+                  progress,
+                  PROGRESS_EVERY);
       ClassificationMetrics v = checked == null ? null : checked.metrics();
       EpochResult er =
           new EpochResult(

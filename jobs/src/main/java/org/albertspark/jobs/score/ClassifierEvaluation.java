@@ -2,12 +2,14 @@ package org.albertspark.jobs.score;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.albertspark.jobs.classify.ClassificationMetrics;
 import org.albertspark.jobs.classify.LabelledData;
 import org.albertspark.jobs.cluster.TaskThreads;
@@ -23,6 +25,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * A classifier's metrics on labelled rows, scored on the executors by the {@link DocumentScorer} of
@@ -130,8 +133,9 @@ public final class ClassifierEvaluation {
    * Evaluates {@code model} as it is now ({@code albert eval}, fine-tuning's validation): its
    * parameters are broadcast and every task scores with a copy; {@code spieceModel} is its
    * SentencePiece model's bytes. The data's labels must be among the model's (see {@link
-   * LabelledData#requireLabelsIn}). IllegalArgumentException for a multi-label model (these metrics
-   * are single-label ones) or options the model cannot take.
+   * LabelledData#requireLabelsIn}). Rows scored, docs/s and ETA go to {@code progress} every {@code
+   * progressEvery} while the job runs (a long evaluation is not silent). IllegalArgumentException
+   * for a multi-label model (these metrics are single-label ones) or options the model cannot take.
    */
   public static Outcome evaluate(
       JavaSparkContext sc,
@@ -139,7 +143,9 @@ public final class ClassifierEvaluation {
       byte[] spieceModel,
       LabelledData data,
       ScoringOptions options,
-      int workers) {
+      int workers,
+      Consumer<String> progress,
+      Duration progressEvery) {
     LoadedClassifier.checkClassifier(model.config());
     if (LoadedClassifier.MULTI_LABEL.equals(model.config().problemType())) {
       throw new IllegalArgumentException(
@@ -161,8 +167,10 @@ public final class ClassifierEvaluation {
     }
     Broadcast<float[]> params = sc.broadcast(DataParallelEngine.toHeap(model.parameters()));
     Broadcast<byte[]> spm = sc.broadcast(spieceModel);
+    LongAccumulator scoredNow = sc.sc().longAccumulator("albert eval rows");
     List<Tally> parts;
-    try {
+    try (ScoreProgress shown =
+        new ScoreProgress(sc.sc(), scoredNow, data.report().usable(), progressEvery, progress)) {
       parts =
           rows.mapPartitions(
                   (Iterator<Row> it) -> {
@@ -189,6 +197,7 @@ public final class ClassifierEvaluation {
                                     "label " + s.item().getString(2) + " is not the model's");
                               }
                               t.add(label, s.result(), labels);
+                              scoredNow.add(1);
                             });
                     List<Tally> out = new ArrayList<>(1);
                     out.add(t);
