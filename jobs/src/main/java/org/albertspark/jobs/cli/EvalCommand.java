@@ -38,9 +38,10 @@ import picocli.CommandLine.Spec;
           + "table (the format of albert baseline) and, with --output, written as JSON.",
       "Rows are scored as albert score scores them: a text longer than --max-seq-length is cut into "
           + "windows overlapping by --stride tokens whose logits are aggregated (--aggregate), never "
-          + "truncated silently; with --text-pair-col a pair is one window, cut longest-first as "
-          + "fine-tuning cuts it. The summary counts the windows, the documents with more than one "
-          + "and those truncated (--max-windows, or a cut pair). The data's labels must be among the "
+          + "truncated silently; with --text-pair-col a pair's first window is cut longest-first as "
+          + "fine-tuning cuts it and its second text goes on in windows. The summary counts the "
+          + "windows, the documents with more than one and those truncated (--max-windows, or a "
+          + "pair's cut first text). The data's labels must be among the "
           + "model's (id2label); rows with a missing or blank text or label are skipped and counted, "
           + "rows the scorer cannot score (e.g. no tokens) are counted by reason."
     })

@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
           + "whose logits are aggregated, never truncated silently: with --max-windows N only a "
           + "document's first N windows are scored and its truncated column is true (the "
           + "column is false for every other scored row, null for errors). With --text-pair-col a "
-          + "row is one window, truncated when the pair was cut. Rows whose text (or second text) "
+          + "row's first window is fine-tuning's encoding of the pair and a second text cut there "
+          + "goes on in further windows (truncated when the first text was cut). Rows whose text (or second text) "
           + "is null, empty, blank, not valid UTF-8 or gives no tokens get an error and no "
           + "prediction. Multi-label models "
           + "(problem_type multi_label_classification) predict every label at or above --threshold.",
@@ -83,8 +84,9 @@ public final class ScoreCommand implements Callable<Integer> {
       description =
           "Second text column, for a model fine-tuned on sentence pairs (albert finetune "
               + "--text-pair-col): each row is encoded as fine-tuning encodes a pair, [CLS] text "
-              + "[SEP] pair [SEP] cut longest-first to --max-seq-length (one window; truncated when "
-              + "cut); a null or blank second text is an error row (default: none).")
+              + "[SEP] pair [SEP] cut longest-first to --max-seq-length; a second text cut there goes "
+              + "on in windows overlapping by min(--stride, half its room), behind the same first "
+              + "text (truncated when the first text was cut); a null or blank second text is an error row (default: none).")
   String textPairCol;
 
   @Option(

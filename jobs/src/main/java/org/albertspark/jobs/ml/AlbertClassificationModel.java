@@ -39,11 +39,11 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * A fine-tuned ALBERT classifier as a Spark ML {@link Model}: appends prediction, confidence,
  * probabilities, windows, error, model and truncated columns to a DataFrame with a text column
- * (and, with {@code textPairCol}, a second text: sentence pairs encoded as fine-tuning encodes
- * them, one window), one output row per input row, in order. Built from any HuggingFace
- * classification model directory (AlbertForSequenceClassification with id2label; config.json,
- * model.safetensors, spiece.model) on any Hadoop file system, or returned by the fine-tuning
- * estimator.
+ * (and, with {@code textPairCol}, a second text: a pair's first window encoded as fine-tuning
+ * encodes it, a long second text in further windows), one output row per input row, in order. Built
+ * from any HuggingFace classification model directory (AlbertForSequenceClassification with
+ * id2label; config.json, model.safetensors, spiece.model) on any Hadoop file system, or returned by
+ * the fine-tuning estimator.
  *
  * <p>Saved as Spark ML saves a model, {@code <path>/metadata} with the params, and a data part that
  * IS the HuggingFace model directory ({@code <path>/data}), so a saved model loads in HF

@@ -45,8 +45,8 @@ public final class ClassifierEvaluation {
 
   /**
    * What an evaluation measured: the metrics over the scored rows, the windows they took (total,
-   * documents with more than one, documents truncated at max-windows or pairs cut to one window),
-   * and the rows that could not be scored, by reason (see {@link DocumentText}).
+   * documents with more than one, documents truncated at max-windows or pairs whose first text was
+   * cut), and the rows that could not be scored, by reason (see {@link DocumentText}).
    */
   public record Outcome(
       ClassificationMetrics metrics,

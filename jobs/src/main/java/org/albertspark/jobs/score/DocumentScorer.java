@@ -15,7 +15,6 @@ import org.albertspark.model.nn.AlbertNetwork;
 import org.albertspark.model.nn.Batch;
 import org.albertspark.model.nn.Workspace;
 import org.albertspark.tokenizer.AlbertTokenizer;
-import org.albertspark.tokenizer.EncodedInput;
 
 /**
  * Scores a stream of documents with bounded memory: reads {@link #GROUP_ROWS} rows, cuts their
@@ -38,8 +37,8 @@ public final class DocumentScorer {
   /**
    * A document's outcome: a prediction, or an error and no prediction. {@code truncated} is true
    * when the document had more windows than {@link ScoringOptions#maxWindows()} and only the first
-   * {@code windows} were scored, or when a text pair was cut to fit its one window (null with an
-   * error).
+   * {@code windows} were scored, or when part of a text pair's first text fit in no window (null
+   * with an error).
    */
   public record Result(
       String prediction,
@@ -117,9 +116,10 @@ public final class DocumentScorer {
 
   /**
    * Results for {@code items} in their order. {@code pairOf} gives an item's second text (null:
-   * single texts): a pair is encoded as fine-tuning encodes it, {@code [CLS] a [SEP] b [SEP]} with
-   * token types 0 then 1, cut longest-first to one window of max-seq-length ({@code truncated} when
-   * cut); a missing or unusable second text is an error as a first text's is.
+   * single texts): a pair's first window is encoded as fine-tuning encodes it, {@code [CLS] a [SEP]
+   * b [SEP]} with token types 0 then 1, cut longest-first to max-seq-length, and a cut second text
+   * goes on in further windows ({@link PairWindows}); a missing or unusable second text is an error
+   * as a first text's is.
    */
   public <T> Iterator<Scored<T>> score(
       Iterator<T> items, Function<T, Object> textOf, Function<T, Object> pairOf) {
@@ -168,10 +168,9 @@ public final class DocumentScorer {
   /** One document in flight. */
   private final class Doc {
     String error;
-    TokenWindows pending; // null once all windows are taken (or on error)
-    String first, second; // a text pair waiting to be encoded (its one window)
+    DocumentWindows pending; // null once all windows are taken (or on error)
     int windows;
-    boolean truncated; // windows beyond maxWindows were left unscored, or a pair was cut
+    boolean truncated; // windows beyond maxWindows were left unscored, or a pair's first text cut
     double[] acc;
   }
 
@@ -190,8 +189,7 @@ public final class DocumentScorer {
       } else if (pair != null && !pair.ok()) {
         d.error = DocumentText.PAIR + ": " + pair.error();
       } else if (pair != null) {
-        d.first = text.text();
-        d.second = pair.text();
+        d.pending = pairWindows(d, text.text(), pair.text());
       } else {
         d.pending =
             new TokenWindows(classifier.tokenizer(), text.text(), windowLength, options.stride());
@@ -235,9 +233,6 @@ public final class DocumentScorer {
    * tokenizer failed.
    */
   private Window nextWindow(Doc d) {
-    if (d.first != null) {
-      return pairWindow(d);
-    }
     if (d.pending == null) {
       return null;
     }
@@ -248,7 +243,8 @@ public final class DocumentScorer {
         more = false;
       }
       if (more) {
-        return new Window(d, d.windows++, d.pending.next(), null);
+        int[] ids = d.pending.next();
+        return new Window(d, d.windows++, ids, d.pending.tokenTypes(ids));
       }
     } catch (RuntimeException e) {
       d.error = DocumentText.TOKENIZER_FAILED + ": " + e;
@@ -260,13 +256,8 @@ public final class DocumentScorer {
     return null;
   }
 
-  /**
-   * The one window of a text pair, encoded as fine-tuning encodes it (the tokenizer's pair
-   * encoding, longest-first truncation to the window length); null on error.
-   */
-  private Window pairWindow(Doc d) {
-    String a = d.first, b = d.second;
-    d.first = d.second = null;
+  /** A text pair's windows, or null with {@code d.error} set. */
+  private PairWindows pairWindows(Doc d, String a, String b) {
     try {
       AlbertTokenizer tok = classifier.tokenizer();
       int[] ta = tok.tokenizeToIds(a);
@@ -275,9 +266,9 @@ public final class DocumentScorer {
         d.error = ta.length == 0 ? DocumentText.NO_TOKENS : DocumentText.PAIR + ": no tokens";
         return null;
       }
-      EncodedInput e = tok.encodeIds(ta, tb, windowLength, false);
-      d.truncated = ta.length + tb.length + 3 > windowLength;
-      return new Window(d, d.windows++, e.inputIds(), e.tokenTypeIds());
+      PairWindows w = new PairWindows(tok, ta, tb, windowLength, options.stride());
+      d.truncated = w.firstTextCut();
+      return w;
     } catch (RuntimeException e) {
       d.error = DocumentText.TOKENIZER_FAILED + ": " + e;
       return null;

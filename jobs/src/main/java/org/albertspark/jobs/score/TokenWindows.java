@@ -14,7 +14,7 @@ import org.albertspark.tokenizer.AlbertTokenizer;
  * spans it). Only a run of more than {@code CHUNK_CHARS} characters without whitespace is cut
  * inside a word.
  */
-final class TokenWindows {
+final class TokenWindows implements DocumentWindows {
 
   /** Characters tokenized at once. */
   static final int CHUNK_CHARS = 8192;
@@ -67,7 +67,8 @@ final class TokenWindows {
     return emitted;
   }
 
-  boolean hasNext() {
+  @Override
+  public boolean hasNext() {
     if (done) {
       return false;
     }
@@ -80,7 +81,8 @@ final class TokenWindows {
   }
 
   /** The next window's input ids, [CLS] and [SEP] included. */
-  int[] next() {
+  @Override
+  public int[] next() {
     if (!hasNext()) {
       throw new java.util.NoSuchElementException();
     }

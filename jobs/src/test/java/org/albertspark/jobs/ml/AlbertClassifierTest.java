@@ -256,20 +256,34 @@ class AlbertClassifierTest {
     assertSameScoringParams(pairs, model);
     List<Row> scored = fitted.transform(data).collectAsList();
     assertEquals(24, scored.size());
-    // each row is its pair, encoded as fine-tuning encodes it: the plain forward's probabilities
+    // each row is scored through its pair's windows (the first is fine-tuning's encoding), at
+    // most 5 (max-windows), logits aggregated by max: the plain forward's probabilities
     AlbertModel plain = ModelDirectory.load(tmp.resolve("pairs"));
     var tok =
         new org.albertspark.tokenizer.AlbertTokenizer(
             org.albertspark.tokenizer.SentencePieceModel.load(
                 tmp.resolve("pairs").resolve("spiece.model")));
-    for (Row r : scored.subList(0, 3)) {
-      var e = tok.encode(r.getString(0), r.getString(1), 48, false);
-      float[] z = TinyClassifiers.plainLogits(plain, e.inputIds(), e.tokenTypeIds());
+    int windowed = 0;
+    for (Row r : scored.subList(0, 6)) {
+      String a = r.getString(0), b = r.getString(1);
+      List<TinyClassifiers.PairWindow> ws = TinyClassifiers.pairWindows(tok, a, b, 48, 7);
+      double[] z = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+      for (TinyClassifiers.PairWindow w : ws.subList(0, Math.min(5, ws.size()))) {
+        float[] wz = TinyClassifiers.plainLogits(plain, w.ids(), w.types());
+        for (int j = 0; j < 3; j++) {
+          z[j] = Math.max(z[j], wz[j]);
+        }
+      }
       double sum = Math.exp(z[0]) + Math.exp(z[1]) + Math.exp(z[2]);
       scala.collection.Map<String, Double> p = r.getMap(r.fieldIndex("probs"));
       assertEquals(Math.exp(z[0]) / sum, p.apply("0"), 1e-5);
-      assertEquals(1, r.getInt(r.fieldIndex("n_windows")));
+      assertEquals(Math.min(5, ws.size()), r.getInt(r.fieldIndex("n_windows")));
+      assertEquals(
+          ws.size() > 5 || TinyClassifiers.firstTextCut(tok, a, b, 48),
+          r.getBoolean(r.fieldIndex("cut")));
+      windowed += ws.size() > 1 ? 1 : 0;
     }
+    assertTrue(windowed > 0, "some second texts were windowed");
     String pm = tmp.resolve("pipeline-model").toString();
     fitted.write().overwrite().save(pm);
     PipelineModel loaded = PipelineModel.load(pm);

@@ -267,39 +267,67 @@ class DocumentScorerTest {
   }
 
   @Test
-  void aTextPairIsEncodedAsFineTuningEncodesIt() {
+  void aTextPairIsScoredFromFineTuningsEncodingThenWindowsOverItsSecondText() {
     AlbertTokenizer tok = classifier.tokenizer();
     int maxSeq = 40;
+    int stride = 6;
     List<String[]> pairs = new ArrayList<>();
     for (int i = 0; i + 1 < shortTexts.size() && pairs.size() < 6; i += 2) {
       pairs.add(new String[] {shortTexts.get(i), shortTexts.get(i + 1)});
     }
-    pairs.add(new String[] {"Emma was clever.", "She was handsome."}); // fits: not cut
+    String longest = texts.stream().max((x, y) -> x.length() - y.length()).orElseThrow();
+    pairs.add(new String[] {"Emma was clever.", longest}); // many windows, first text whole
+    pairs.add(new String[] {longest, "She was handsome."}); // first text cut, one window
+    pairs.add(new String[] {"Emma was clever.", "She was handsome."}); // fits: one window
     DocumentScorer s =
         new DocumentScorer(
-            classifier, options(maxSeq, 6, Aggregation.MEAN, 256), BatchPolicy.BUCKETED);
+            classifier, options(maxSeq, stride, Aggregation.MEAN, 256), BatchPolicy.BUCKETED);
     List<DocumentScorer.Result> results = new ArrayList<>();
     s.score(pairs.iterator(), p -> p[0], p -> p[1]).forEachRemaining(r -> results.add(r.result()));
-    boolean someCut = false;
+    DocumentScorer first =
+        new DocumentScorer(
+            classifier, options(maxSeq, stride, Aggregation.FIRST, 256), BatchPolicy.BUCKETED);
+    List<DocumentScorer.Result> firsts = new ArrayList<>();
+    first
+        .score(pairs.iterator(), p -> p[0], p -> p[1])
+        .forEachRemaining(r -> firsts.add(r.result()));
+    int maxWindows = 0;
     for (int i = 0; i < pairs.size(); i++) {
       String a = pairs.get(i)[0], b = pairs.get(i)[1];
-      // fine-tuning's encoding (ExampleEncoder): [CLS] a [SEP] b [SEP], types 0 then 1, cut
-      // longest-first to max-seq-length
+      // the first window is fine-tuning's encoding (ExampleEncoder): [CLS] a [SEP] b [SEP], types
+      // 0 then 1, cut longest-first to max-seq-length
       var e = tok.encode(a, b, maxSeq, false);
       float[] logits =
           TinyClassifiers.plainLogits(classifier.model(), e.inputIds(), e.tokenTypeIds());
       float[] untyped = TinyClassifiers.plainLogits(classifier.model(), e.inputIds(), null);
       assertTrue(Math.abs(logits[1] - untyped[1]) > 1e-6, "token types change the logits");
       double[] p = DocumentScorer.softmax(new double[] {logits[0], logits[1]});
+      assertEquals(p[1], firsts.get(i).probabilities().get("positive"), 1e-5, a + " | " + b);
+      // the windows that follow: the same head, the second text on from where the last stopped
+      List<TinyClassifiers.PairWindow> ws = TinyClassifiers.pairWindows(tok, a, b, maxSeq, stride);
+      assertArrayEquals(e.inputIds(), ws.get(0).ids());
+      double[] sum = new double[2];
+      for (TinyClassifiers.PairWindow w : ws) {
+        float[] z = TinyClassifiers.plainLogits(classifier.model(), w.ids(), w.types());
+        sum[0] += z[0];
+        sum[1] += z[1];
+      }
+      int windows = ws.size();
+      double[] mean = DocumentScorer.softmax(new double[] {sum[0] / windows, sum[1] / windows});
       DocumentScorer.Result r = results.get(i);
       assertNull(r.error());
-      assertEquals(1, r.windows());
-      assertEquals(p[1], r.probabilities().get("positive"), 1e-5, a + " | " + b);
-      boolean cut = tok.tokenizeToIds(a).length + tok.tokenizeToIds(b).length + 3 > maxSeq;
-      assertEquals(cut, r.truncated(), a + " | " + b);
-      someCut |= cut;
+      assertEquals(windows, r.windows(), a + " | " + b);
+      assertEquals(mean[1], r.probabilities().get("positive"), 1e-5, a + " | " + b);
+      assertEquals(
+          TinyClassifiers.firstTextCut(tok, a, b, maxSeq),
+          r.truncated(),
+          "truncated iff the first text is cut");
+      maxWindows = Math.max(maxWindows, windows);
     }
-    assertTrue(someCut && !results.get(pairs.size() - 1).truncated(), "cut and uncut pairs");
+    int n = pairs.size();
+    assertTrue(maxWindows >= 5 && results.get(n - 3).windows() == maxWindows, "long second text");
+    assertTrue(results.get(n - 2).truncated() && results.get(n - 2).windows() == 1, "long first");
+    assertTrue(!results.get(n - 1).truncated() && results.get(n - 1).windows() == 1, "fits");
 
     // a missing or unusable second text is an error row, like a first text's
     List<String[]> bad =

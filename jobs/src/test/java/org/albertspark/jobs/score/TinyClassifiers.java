@@ -2,6 +2,8 @@ package org.albertspark.jobs.score;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.albertspark.model.AlbertModel;
@@ -58,5 +60,49 @@ public final class TinyClassifiers {
   /** [CLS] ids [SEP] of a text cut to {@code maxLength} tokens, as HF encodes it. */
   public static int[] encode(AlbertTokenizer tokenizer, String text, int maxLength) {
     return tokenizer.encode(text, null, maxLength, false).inputIds();
+  }
+
+  /** One window of a text pair: input ids and token types. */
+  public record PairWindow(int[] ids, int[] types) {}
+
+  /**
+   * The windows a text pair should be scored through, built from their definition: the first is
+   * fine-tuning's encoding (longest-first truncation to {@code maxSeq}); the next ones keep its
+   * head {@code [CLS] a' [SEP]} and go on over the second text, overlapping by min(stride, half of
+   * the second text's room), until its last token is in one.
+   */
+  public static List<PairWindow> pairWindows(
+      AlbertTokenizer tok, String a, String b, int maxSeq, int stride) {
+    var first = tok.encode(a, b, maxSeq, false);
+    int[] tb = tok.tokenizeToIds(b);
+    int head = 0;
+    while (first.tokenTypeIds()[head] == 0) {
+      head++;
+    }
+    int room = first.inputIds().length - head - 1;
+    int step = room - Math.min(stride, room / 2);
+    List<PairWindow> windows = new ArrayList<>();
+    for (int from = 0; ; from += step) {
+      int to = Math.min(from + room, tb.length);
+      int[] ids = Arrays.copyOf(first.inputIds(), head + to - from + 1);
+      System.arraycopy(tb, from, ids, head, to - from);
+      ids[ids.length - 1] = tok.sepId();
+      int[] types = new int[ids.length];
+      Arrays.fill(types, head, ids.length, 1);
+      windows.add(new PairWindow(ids, types));
+      if (to == tb.length) {
+        return windows;
+      }
+    }
+  }
+
+  /** Whether scoring the pair drops part of its first text (the second is windowed). */
+  public static boolean firstTextCut(AlbertTokenizer tok, String a, String b, int maxSeq) {
+    int[] types = tok.encode(a, b, maxSeq, false).tokenTypeIds();
+    int head = 0;
+    while (types[head] == 0) {
+      head++;
+    }
+    return head - 2 < tok.tokenizeToIds(a).length;
   }
 }
