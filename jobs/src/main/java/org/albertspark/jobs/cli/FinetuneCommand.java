@@ -138,9 +138,21 @@ public final class FinetuneCommand implements Callable<Integer> {
       defaultValue = "128",
       paramLabel = "T",
       description =
-          "Tokens per example incl. [CLS]/[SEP]; longer texts are truncated (longest first for pairs); "
-              + "batches are padded only to their longest example (default: ${DEFAULT-VALUE}).")
+          "Tokens per example incl. [CLS]/[SEP]; a longer text gives --train-windows windows "
+              + "(the first is the text truncated, longest first for pairs); batches are padded "
+              + "only to their longest example (default: ${DEFAULT-VALUE}).")
   int maxSeqLength;
+
+  @Option(
+      names = "--train-windows",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "Windows a training text longer than --max-seq-length gives, each an example with its "
+              + "label: the first N of the windows albert eval scores it through (overlapping by "
+              + "64 tokens, or half the window when that does not fit); 1 = the text truncated, "
+              + "0 = all. The log counts the texts cut (default: ${DEFAULT-VALUE}).")
+  int trainWindows;
 
   @Option(
       names = "--workers",
@@ -215,7 +227,8 @@ public final class FinetuneCommand implements Callable<Integer> {
               warmup,
               weightDecay,
               clipNorm,
-              selectBy);
+              selectBy,
+              trainWindows);
       source = new ModelSource(start.model, start.initConfig, spmModel);
       if (classifierDropout != null && !(classifierDropout >= 0 && classifierDropout < 1)) {
         throw new IllegalArgumentException("--classifier-dropout must be in [0, 1)");
@@ -302,6 +315,7 @@ public final class FinetuneCommand implements Callable<Integer> {
     f.putIfAbsent("warmup", Double.toString(warmup));
     f.putIfAbsent("weight-decay", Double.toString(weightDecay));
     f.putIfAbsent("clip-norm", Double.toString(clipNorm));
+    f.putIfAbsent("train-windows", Integer.toString(trainWindows));
     return f;
   }
 }

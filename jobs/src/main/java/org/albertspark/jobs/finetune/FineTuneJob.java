@@ -87,14 +87,34 @@ public final class FineTuneJob {
     AlbertTokenizer tokenizer = new AlbertTokenizer(SentencePieceModel.fromBytes(spm));
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     long t0 = System.nanoTime();
-    List<EncodedExample> trainExamples =
-        ExampleEncoder.encode(sc, spm, train, labels, settings.maxSeqLength());
+    ExampleEncoder.Encoded encoded =
+        ExampleEncoder.encode(
+            sc,
+            spm,
+            train,
+            labels,
+            settings.maxSeqLength(),
+            scoring.stride(),
+            settings.trainWindows());
+    List<EncodedExample> trainExamples = encoded.examples();
     progress.accept(
         String.format(
-            "tokenized %,d training examples in %.1fs (mean length %.1f tokens)",
+            "tokenized %,d training examples from %,d rows in %.1fs (mean length %.1f tokens); %,d rows"
+                + " longer than one window of %d%s",
             trainExamples.size(),
+            encoded.rows(),
             (System.nanoTime() - t0) / 1e9,
-            trainExamples.stream().mapToInt(EncodedExample::length).average().orElse(0)));
+            trainExamples.stream().mapToInt(EncodedExample::length).average().orElse(0),
+            encoded.multiWindow(),
+            settings.maxSeqLength(),
+            encoded.cut() == 0
+                ? ", every window used"
+                : String.format(
+                    ", %,d of them cut after %s (--train-windows)",
+                    encoded.cut(),
+                    settings.trainWindows() == 1
+                        ? "their first window"
+                        : settings.trainWindows() + " windows")));
 
     FineTuning.Result result =
         FineTuning.run(
@@ -106,7 +126,7 @@ public final class FineTuneJob {
             settings,
             progress);
 
-    ObjectNode metrics = metricsJson(result, train, validation, scoring);
+    ObjectNode metrics = metricsJson(result, train, encoded, settings, validation, scoring);
     Map<String, Object> recorded = new LinkedHashMap<>(flags);
     recorded.put("labels", labels.names());
     recorded.put("kept_epoch", result.keptEpoch());
@@ -129,11 +149,20 @@ public final class FineTuneJob {
   }
 
   private static ObjectNode metricsJson(
-      FineTuning.Result r, LabelledData train, LabelledData validation, ScoringOptions scoring) {
+      FineTuning.Result r,
+      LabelledData train,
+      ExampleEncoder.Encoded encoded,
+      FineTuning.Settings settings,
+      LabelledData validation,
+      ScoringOptions scoring) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("train", train.report().path());
     o.put("train_rows", train.report().usable());
     o.put("train_skipped", train.report().skipped());
+    o.put("train_windows", settings.trainWindows());
+    o.put("train_examples", encoded.examples().size());
+    o.put("train_multi_window_rows", encoded.multiWindow());
+    o.put("train_rows_cut", encoded.cut());
     if (validation != null) {
       o.put("validation", validation.report().path());
       o.put("validation_rows", validation.report().usable());

@@ -55,7 +55,8 @@ public final class FineTuning {
       double warmupProportion,
       double weightDecay,
       double clipNorm,
-      Selection selectBy) {
+      Selection selectBy,
+      int trainWindows) {
     public Settings {
       if (epochs < 1 || batchSize < 1 || microBatchSize < 1 || workers < 1 || maxSeqLength < 3) {
         throw new IllegalArgumentException(
@@ -72,6 +73,9 @@ public final class FineTuning {
                 + microBatchSize
                 + " x --workers "
                 + workers);
+      }
+      if (trainWindows < 0) {
+        throw new IllegalArgumentException("--train-windows must be >= 0, got " + trainWindows);
       }
       if (!(warmupProportion >= 0 && warmupProportion < 1)) {
         throw new IllegalArgumentException("--warmup must be in [0, 1), got " + warmupProportion);

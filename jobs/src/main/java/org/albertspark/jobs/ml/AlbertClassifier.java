@@ -82,6 +82,7 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
   private final DoubleParam warmupProportion;
   private final DoubleParam weightDecay;
   private final DoubleParam clipNorm;
+  private final IntParam trainWindows;
   private final DoubleParam classifierDropout;
   private final Param<String> selectBy;
 
@@ -123,6 +124,14 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
     clipNorm =
         new DoubleParam(
             this, "clipNorm", "global gradient-norm clip; 0: none", ParamValidators.gtEq(0));
+    trainWindows =
+        new IntParam(
+            this,
+            "trainWindows",
+            "windows a training text longer than maxSeqLength gives, each an example with its label"
+                + " (the first of those scoring takes, overlapping by stride); 1: the text"
+                + " truncated; 0: all",
+            ParamValidators.gtEq(0));
     classifierDropout =
         new DoubleParam(
             this,
@@ -145,6 +154,7 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
     setDefault(warmupProportion, 0.1);
     setDefault(weightDecay, 0.01);
     setDefault(clipNorm, 1.0);
+    setDefault(trainWindows, 1);
     setDefault(classifierDropout, -1.0);
     setDefault(selectBy, "accuracy");
     params(); // creates the shared params and their defaults (see SharedParams)
@@ -230,6 +240,10 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
     return clipNorm;
   }
 
+  public IntParam trainWindows() {
+    return trainWindows;
+  }
+
   public DoubleParam classifierDropout() {
     return classifierDropout;
   }
@@ -290,6 +304,10 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
     return (AlbertClassifier) set(warmupProportion, v);
   }
 
+  public AlbertClassifier setTrainWindows(int v) {
+    return (AlbertClassifier) set(trainWindows, v);
+  }
+
   public AlbertClassifier setClassifierDropout(double v) {
     return (AlbertClassifier) set(classifierDropout, v);
   }
@@ -341,7 +359,8 @@ public final class AlbertClassifier extends Estimator<AlbertClassificationModel>
             (Double) $(warmupProportion),
             (Double) $(weightDecay),
             (Double) $(clipNorm),
-            FineTuning.Selection.valueOf($(selectBy).toUpperCase(Locale.ROOT)));
+            FineTuning.Selection.valueOf($(selectBy).toUpperCase(Locale.ROOT)),
+            (Integer) $(trainWindows));
     LabelledData.Columns columns =
         new LabelledData.Columns(getTextCol(), textPairColumn(), $(labelCol));
     LabelledData train = LabelledData.of(dataset.toDF(), "the fit DataFrame", columns);

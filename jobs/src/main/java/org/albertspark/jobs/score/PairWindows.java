@@ -37,6 +37,10 @@ final class PairWindows implements DocumentWindows {
     this.head = Arrays.copyOf(first.inputIds(), headLength);
     this.second = b;
     this.content = types.length - headLength - 1;
+    if (content == 0) {
+      throw new IllegalArgumentException(
+          "max-seq-length " + maxSeqLength + " leaves no room for the second text of a pair");
+    }
     this.step = content - Math.min(stride, content / 2);
     this.sep = tokenizer.sepId();
     this.firstTextCut = headLength - 2 < a.length;

@@ -59,7 +59,8 @@ class ClassifierCommandsTest {
             "--seed",
             "--master",
             "--init-config",
-            "--spm-model")) {
+            "--spm-model",
+            "--train-windows")) {
       assertTrue(r.out().contains(flag), flag + " missing from help:\n" + r.out());
     }
     assertTrue(run("eval", "--help").out().contains("--data"));
@@ -264,6 +265,19 @@ class ClassifierCommandsTest {
             "4");
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains("multiple"), r.err());
+    r =
+        run(
+            "finetune",
+            "--model",
+            TINY.toString(),
+            "--train",
+            train.toString(),
+            "--output",
+            tmp.resolve("w").toString(),
+            "--train-windows",
+            "-1");
+    assertEquals(2, r.exit(), r.err());
+    assertTrue(r.err().contains("--train-windows must be >= 0"), r.err());
   }
 
   @Test
