@@ -87,7 +87,8 @@ public final class AlbertCli implements Runnable {
     if (cause instanceof NoSuchFileException n && n.getReason() == null) {
       what = "no such file: " + what;
     }
-    cmd.getErr().println("albert " + cmd.getCommandName() + ": error: " + what);
+    cmd.getErr()
+        .println(cmd.getCommandSpec().qualifiedName() + ": error: " + what); // albert bench score
     if (System.getenv("ALBERT_DEBUG") != null) {
       e.printStackTrace(cmd.getErr());
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -168,20 +169,26 @@ class ClassifierCommandsTest {
     assertTrue(Files.isDirectory(base.resolve("model")));
   }
 
+  /** {@code albert finetune} of the tiny model on the training table into tmp/{@code out}. */
+  private static CliRun finetuneTiny(String out, String... flags) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "finetune",
+                "--model",
+                TINY.toString(),
+                "--train",
+                train.toString(),
+                "--output",
+                tmp.resolve(out).toString()));
+    args.addAll(List.of(flags));
+    return run(args.toArray(String[]::new));
+  }
+
   @Test
   void badInputIsAClearErrorBeforeTraining() throws Exception {
     // unknown column
-    CliRun r =
-        run(
-            "finetune",
-            "--model",
-            TINY.toString(),
-            "--train",
-            train.toString(),
-            "--output",
-            tmp.resolve("x").toString(),
-            "--master",
-            "local[1]");
+    CliRun r = finetuneTiny("x", "--master", "local[1]");
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains("no column text") && r.err().contains("sentence"), r.err());
     // a single class
@@ -236,46 +243,14 @@ class ClassifierCommandsTest {
     r = run("baseline", "--train", train.toString(), "--test-fraction", "1.5");
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains("--test-fraction must be in (0, 1)"), r.err());
-    r =
-        run(
-            "finetune",
-            "--model",
-            TINY.toString(),
-            "--train",
-            train.toString(),
-            "--validation-fraction",
-            "0",
-            "--output",
-            tmp.resolve("u").toString());
+    r = finetuneTiny("u", "--validation-fraction", "0");
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains("--validation-fraction must be in (0, 1)"), r.err());
     // --batch not a multiple of --micro-batch x --workers
-    r =
-        run(
-            "finetune",
-            "--model",
-            TINY.toString(),
-            "--train",
-            train.toString(),
-            "--output",
-            tmp.resolve("v").toString(),
-            "--batch",
-            "6",
-            "--workers",
-            "4");
+    r = finetuneTiny("v", "--batch", "6", "--workers", "4");
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains("multiple"), r.err());
-    r =
-        run(
-            "finetune",
-            "--model",
-            TINY.toString(),
-            "--train",
-            train.toString(),
-            "--output",
-            tmp.resolve("w").toString(),
-            "--train-windows",
-            "-1");
+    r = finetuneTiny("t", "--train-windows", "-1");
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains("--train-windows must be >= 0"), r.err());
   }

@@ -86,6 +86,9 @@ class ExitCodeRuleTest {
     CliRun scales = run("bench", "prep", "--scales", "1,0");
     assertEquals(2, scales.exit(), scales.err());
     assertTrue(scales.err().contains("--scales"), scales.err());
+    CliRun docs = run("bench", "score", "--docs", "0");
+    assertEquals(2, docs.exit(), docs.err());
+    assertTrue(docs.err().startsWith("albert bench score: error: "), docs.err()); // its full name
   }
 
   @Test
