@@ -3,6 +3,7 @@ package org.albertspark.jobs.train;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import org.albertspark.jobs.cluster.MemoryPeak;
@@ -14,15 +15,21 @@ import org.albertspark.model.train.ParameterUpdate;
 import org.albertspark.model.train.TrainMetrics;
 import org.albertspark.model.train.TrainStep;
 import org.albertspark.prep.util.Broadcasts;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import scala.Tuple2;
 
 /**
  * Synchronous data-parallel training on Spark, one Spark job per step, coordinated by the driver.
  * The driver holds the parameters and the optimizer. Each step it broadcasts the parameters, runs
  * one task per data-parallel worker on that worker's contiguous share of the step's micro-batches
  * (each task scales its loss sums by the GLOBAL counts, see {@link TrainStep#scaleOf}), sums the
- * returned gradients in double in worker order, and applies one {@link ParameterUpdate}.
+ * returned gradients in double in worker order, and applies one {@link ParameterUpdate}. From
+ * {@link #TREE_MIN_WORKERS} workers on, the sum is a fixed-order tree: the executors first sum
+ * groups of about √W consecutive workers (a shuffle keyed by group; each group summed in worker
+ * order), and the driver sums the √W group sums in group order, so the driver receives √W·P doubles
+ * instead of W·P floats and the result still does not depend on where or when tasks ran.
  *
  * <p>Why this mechanism: a lost executor's task is re-run by Spark with identical inputs (broadcast
  * parameters, shipped micro-batches, seeds derived from the step), so a fault changes nothing in
@@ -33,10 +40,14 @@ import org.apache.spark.broadcast.Broadcast;
  */
 public final class DataParallelEngine {
 
+  /** Workers from which gradients are summed in a tree (below: all on the driver). */
+  static final int TREE_MIN_WORKERS = 16;
+
   private final JavaSparkContext sc;
   private final AlbertModel model;
   private final ParameterUpdate update;
   private final int workers;
+  private final int groups; // 1: every worker's gradient summed on the driver
   private final long runSeed;
   private final FlatTensors summed;
   private final String configJson;
@@ -48,9 +59,24 @@ public final class DataParallelEngine {
    */
   public DataParallelEngine(
       JavaSparkContext sc, AlbertModel model, ParameterUpdate update, int workers, long runSeed) {
+    this(sc, model, update, workers, runSeed, defaultGroups(workers));
+  }
+
+  /** As above, with the gradients summed in {@code groups} groups of workers (1: no tree). */
+  DataParallelEngine(
+      JavaSparkContext sc,
+      AlbertModel model,
+      ParameterUpdate update,
+      int workers,
+      long runSeed,
+      int groups) {
     if (workers < 1) {
       throw new IllegalArgumentException("workers must be >= 1, got " + workers);
     }
+    if (groups < 1 || groups > workers) {
+      throw new IllegalArgumentException("groups must be in [1, " + workers + "], got " + groups);
+    }
+    this.groups = groups;
     this.sc = Objects.requireNonNull(sc, "sc");
     this.model = model;
     this.update = update;
@@ -58,6 +84,11 @@ public final class DataParallelEngine {
     this.runSeed = runSeed;
     this.summed = FlatTensors.zeros(model.layout());
     this.configJson = model.config().toJson();
+  }
+
+  /** ⌈√W⌉ groups from {@link #TREE_MIN_WORKERS} workers on, else 1. */
+  static int defaultGroups(int workers) {
+    return workers < TREE_MIN_WORKERS ? 1 : (int) Math.ceil(Math.sqrt(workers));
   }
 
   /**
@@ -115,29 +146,34 @@ public final class DataParallelEngine {
               scale.sop(),
               scale.classification()));
     }
-    List<WorkerResult> results;
+    int n = params.length;
+    GradientSum total = new GradientSum(n);
     try {
-      results = sc.parallelize(tasks, workers).map(t -> WorkerSlots.run(t, bc.value())).collect();
+      JavaRDD<WorkerResult> results =
+          sc.parallelize(tasks, workers).map(t -> WorkerSlots.run(t, bc.value()));
+      // fixed order and double accumulation: the sum does not depend on where or when tasks ran
+      if (groups == 1) {
+        List<WorkerResult> all = new ArrayList<>(results.collect());
+        all.sort(Comparator.comparingInt(WorkerResult::firstMicroBatch));
+        all.forEach(total::add);
+      } else {
+        int perGroup = per * ((workers + groups - 1) / groups); // micro-batches per group
+        List<GradientSum> sums =
+            new ArrayList<>(
+                results
+                    .mapToPair(r -> new Tuple2<>(r.firstMicroBatch() / perGroup, r))
+                    .groupByKey(groups)
+                    .map(group -> sumInOrder(group._2(), n))
+                    .collect());
+        sums.sort(Comparator.comparingInt(GradientSum::firstMicroBatch));
+        sums.forEach(total::add);
+      }
     } finally {
       Broadcasts.destroy(bc);
     }
-    // fixed order and double accumulation: the sum does not depend on where or when tasks ran
-    results = new ArrayList<>(results);
-    results.sort(java.util.Comparator.comparingInt(WorkerResult::firstMicroBatch));
-    int n = params.length;
-    double[] acc = new double[n];
-    TrainMetrics metrics = TrainMetrics.NONE;
-    long computeNanos = 0;
-    MemoryPeak.Sample memory = MemoryPeak.Sample.NONE;
-    for (WorkerResult r : results) {
-      float[] g = r.gradients();
-      for (int i = 0; i < n; i++) {
-        acc[i] += g[i];
-      }
-      metrics = metrics.plus(r.metrics());
-      computeNanos = Math.max(computeNanos, r.computeNanos());
-      memory = memory.max(r.memory());
-    }
+    TrainMetrics metrics = total.metrics();
+    long computeNanos = total.computeNanos();
+    double[] acc = total.gradient();
     FloatBuffer out = floats(summed);
     for (int i = 0; i < n; i++) {
       out.put(i, (float) acc[i]);
@@ -153,8 +189,18 @@ public final class DataParallelEngine {
         computeNanos / 1e9,
         Math.max(0, (t1 - t0 - computeNanos) / 1e9),
         (t2 - t1) / 1e9,
-        paramBytes * workers * 2 + dataBytes,
-        memory);
+        paramBytes * workers * 2 + (groups == 1 ? 0 : 8L * n * groups) + dataBytes,
+        total.memory());
+  }
+
+  /** One group's results summed in worker order (on an executor). */
+  private static GradientSum sumInOrder(Iterable<WorkerResult> group, int parameters) {
+    List<WorkerResult> rs = new ArrayList<>();
+    group.forEach(rs::add);
+    rs.sort(Comparator.comparingInt(WorkerResult::firstMicroBatch));
+    GradientSum s = new GradientSum(parameters);
+    rs.forEach(s::add);
+    return s;
   }
 
   /** A copy of the flat buffer on the heap (what a step broadcasts). */

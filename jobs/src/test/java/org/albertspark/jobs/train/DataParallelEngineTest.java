@@ -72,8 +72,13 @@ class DataParallelEngineTest {
   }
 
   static float[] distributed(AlbertConfig c, int workers, int micro) throws Exception {
+    return distributed(c, workers, micro, 1);
+  }
+
+  /** With the gradients summed in {@code groups} groups of workers on the executors first. */
+  static float[] distributed(AlbertConfig c, int workers, int micro, int groups) throws Exception {
     AlbertModel m = AlbertModel.initialize(c, Head.PRETRAINING, SEED);
-    DataParallelEngine engine = new DataParallelEngine(sc, m, update(m), workers, SEED);
+    DataParallelEngine engine = new DataParallelEngine(sc, m, update(m), workers, SEED, groups);
     try (PretrainingStream s = TinyPretrainingData.stream(data, SEED)) {
       for (int step = 0; step < STEPS; step++) {
         DataParallelEngine.StepResult r = engine.step(step, s.next(B, micro));
@@ -105,6 +110,19 @@ class DataParallelEngineTest {
     assertClose(ref, distributed(c, 4, 2), "4 workers");
     assertClose(ref, distributed(c, 2, 2), "2 workers x 2 accumulated micro-batches");
     assertClose(ref, reference(c, 2), "single process, 4 accumulated micro-batches");
+    // the fixed-order tree sum: groups of workers summed on the executors, then on the driver
+    assertClose(ref, distributed(c, 4, 2, 2), "4 workers, 2 groups of 2");
+    assertClose(ref, distributed(c, 4, 2, 3), "4 workers, groups of 2, 2");
+    assertClose(ref, distributed(c, 4, 2, 4), "4 workers, 4 groups of 1");
+  }
+
+  @Test
+  void theTreeSumStartsAtSixteenWorkersWithRootWGroups() {
+    assertEquals(1, DataParallelEngine.defaultGroups(1));
+    assertEquals(1, DataParallelEngine.defaultGroups(15));
+    assertEquals(4, DataParallelEngine.defaultGroups(16));
+    assertEquals(10, DataParallelEngine.defaultGroups(100));
+    assertEquals(11, DataParallelEngine.defaultGroups(101));
   }
 
   @Test
