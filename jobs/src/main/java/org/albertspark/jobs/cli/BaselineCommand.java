@@ -3,8 +3,10 @@ package org.albertspark.jobs.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.albertspark.jobs.classify.ClassificationMetrics;
+import org.albertspark.jobs.classify.FitProgress;
 import org.albertspark.jobs.classify.JsonOutput;
 import org.albertspark.jobs.classify.LabelSet;
 import org.albertspark.jobs.classify.LabelledData;
@@ -117,6 +119,8 @@ public final class BaselineCommand implements Callable<Integer> {
 
   @Mixin Progress progress;
 
+  @Mixin ProgressInterval progressInterval;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -133,6 +137,7 @@ public final class BaselineCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     training.check(data, test.test, test.testFraction, "--test-fraction");
+    Duration progressEvery = progressInterval.every();
     SparkSession spark = sparkOptions.sqlSession("albert baseline");
     spark.sparkContext().setLogLevel("WARN");
     try {
@@ -153,13 +158,19 @@ public final class BaselineCommand implements Callable<Integer> {
       testData.requireLabelsIn(labels);
       progress.accept(
           "fitting TF-IDF (uni+bigrams) + logistic regression on " + labels.size() + " classes");
-      TfidfBaseline.Fitted fitted = TfidfBaseline.fit(trainData, labels, settings);
+      TfidfBaseline.Fitted fitted;
+      int lossEvaluations;
+      try (FitProgress fitProgress =
+          new FitProgress(spark.sparkContext(), maxIter, progressEvery, progress)) {
+        fitted = TfidfBaseline.fit(trainData, labels, settings);
+        lossEvaluations = fitProgress.lossEvaluations();
+      }
       PipelineModel model = fitted.model();
       double fitSeconds = (System.nanoTime() - t0) / 1e9;
       progress.accept(
           String.format(
-              "fitted in %.1fs: %d L-BFGS iterations (at most --max-iter %d)",
-              fitSeconds, fitted.iterations(), maxIter));
+              "fitted in %.1fs: %d L-BFGS iterations (at most --max-iter %d), %d loss evaluations",
+              fitSeconds, fitted.iterations(), maxIter, lossEvaluations));
       ClassificationMetrics metrics = TfidfBaseline.evaluate(model, testData, labels);
       double seconds = (System.nanoTime() - t0) / 1e9;
       PrintWriter out = spec.commandLine().getOut();

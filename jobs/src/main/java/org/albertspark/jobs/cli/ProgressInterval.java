@@ -7,8 +7,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code --progress-seconds S}: how often a scoring command ({@code albert score}, {@code albert
- * eval}) prints rows scored, docs/s and ETA while its Spark job runs; used with {@code @Mixin}.
+ * {@code --progress-seconds S}: how often a long Spark job prints its progress ({@code albert
+ * score} and {@code albert eval}: rows scored, docs/s and ETA; {@code albert baseline}: the fit's
+ * time, jobs and loss evaluations); used with {@code @Mixin}.
  */
 public final class ProgressInterval {
 

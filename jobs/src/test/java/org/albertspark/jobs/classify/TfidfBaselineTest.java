@@ -61,11 +61,29 @@ class TfidfBaselineTest {
       new TfidfBaseline.Settings(false, 1000, 1, 1e-3, 50);
 
   @Test
-  void learnsASeparableTask() {
+  void learnsASeparableTask() throws Exception {
     LabelledData train = labelled(trainRows());
     LabelSet labels = train.labelSet();
-    TfidfBaseline.Fitted fitted = TfidfBaseline.fit(train, labels, SETTINGS);
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    TfidfBaseline.Fitted fitted;
+    int evaluations;
+    try (FitProgress progress =
+        new FitProgress(spark.sparkContext(), 50, java.time.Duration.ofMillis(50), lines::add)) {
+      fitted = TfidfBaseline.fit(train, labels, SETTINGS);
+      spark.sparkContext().listenerBus().waitUntilEmpty(10_000);
+      evaluations = progress.lossEvaluations();
+      lines.add(progress.line());
+    }
     assertTrue(fitted.iterations() > 0 && fitted.iterations() <= 50, "" + fitted.iterations());
+    // the fit's progress counts L-BFGS's loss evaluations: at least one per iteration
+    assertTrue(evaluations >= fitted.iterations(), evaluations + " < " + fitted.iterations());
+    String last = lines.get(lines.size() - 1);
+    assertTrue(
+        last.matches(
+            "fitting for 0:00:\\d\\d: [1-9][0-9]* Spark jobs done, "
+                + evaluations
+                + " loss evaluations \\(L-BFGS, at most --max-iter 50 iterations\\)"),
+        last);
     assertEquals(
         1.0,
         TfidfBaseline.evaluate(fitted.model(), train, labels).accuracy(),

@@ -79,7 +79,9 @@ class ClassifierCommandsTest {
         assertEquals(score.findOption(flag).defaultValue(), eval.findOption(flag).defaultValue());
       }
     }
-    assertTrue(run("baseline", "--help").out().contains("--test-fraction"));
+    String baselineHelp = run("baseline", "--help").out();
+    assertTrue(
+        baselineHelp.contains("--test-fraction") && baselineHelp.contains("--progress-seconds"));
   }
 
   @Test
