@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.albertspark.jobs.cluster.PeriodicProgress;
 import org.apache.spark.SparkContext;
 import org.apache.spark.scheduler.AccumulableInfo;
-import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.util.LongAccumulator;
@@ -18,39 +18,19 @@ import scala.jdk.javaapi.CollectionConverters;
  * heartbeats (every spark.executor.heartbeatInterval, 10 s by default), so a long task shows
  * progress before it ends.
  */
-public final class ScoreProgress extends SparkListener implements AutoCloseable {
+public final class ScoreProgress extends PeriodicProgress {
 
-  private final SparkContext sc;
   private final LongAccumulator rows;
   private final long total;
-  private final Consumer<String> out;
   private final Map<Long, Long> running = new ConcurrentHashMap<>();
-  private final long startNanos = System.nanoTime();
-  private final Thread printer;
 
   /** Starts printing every {@code every} to {@code out}; {@code total} = rows to score. */
   public ScoreProgress(
       SparkContext sc, LongAccumulator rows, long total, Duration every, Consumer<String> out) {
-    this.sc = sc;
+    super(sc, every, out);
     this.rows = rows;
     this.total = total;
-    this.out = out;
-    sc.addSparkListener(this);
-    printer =
-        new Thread(
-            () -> {
-              try {
-                while (true) {
-                  Thread.sleep(every.toMillis());
-                  out.accept(line());
-                }
-              } catch (InterruptedException e) {
-                // closed
-              }
-            },
-            "albert-score-progress");
-    printer.setDaemon(true);
-    printer.start();
+    start();
   }
 
   /** Rows scored so far, finished and running tasks together. */
@@ -63,18 +43,14 @@ public final class ScoreProgress extends SparkListener implements AutoCloseable 
   }
 
   /** "scored 1,234 / 5,000 rows (24.7%), 41.2 docs/s, ETA 0:01:31". */
-  String line() {
+  @Override
+  protected String line() {
     long d = done();
-    double seconds = (System.nanoTime() - startNanos) / 1e9;
-    double rate = d / Math.max(seconds, 1e-9);
+    double rate = d / Math.max(seconds(), 1e-9);
     String eta = rate > 0 ? hms((long) ((total - d) / rate)) : "unknown";
     return String.format(
         "scored %,d / %,d rows (%.1f%%), %.1f docs/s, ETA %s",
         d, total, total == 0 ? 100.0 : 100.0 * d / total, rate, eta);
-  }
-
-  static String hms(long s) {
-    return String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
   }
 
   @Override
@@ -92,11 +68,5 @@ public final class ScoreProgress extends SparkListener implements AutoCloseable 
   @Override
   public void onTaskEnd(SparkListenerTaskEnd end) {
     running.remove(end.taskInfo().taskId());
-  }
-
-  @Override
-  public void close() {
-    printer.interrupt();
-    sc.removeSparkListener(this);
   }
 }
