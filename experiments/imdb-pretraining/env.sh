@@ -8,6 +8,7 @@ EXP="${ALBERT_EXP_DIR:-/work/exp}"
 SHARED="${ALBERT_SHARED_DIR:-$REPO/../shared}"
 STATE="$HERE/state"
 RUN="$EXP/pretrain-h256-long"
+RUN2="$EXP/pretrain-h256-phase2"   # phase 2: 2,000 more steps from RUN's final model at a rate that moves MLM
 mkdir -p "$EXP"
 export ALBERT_JAVA_OPTS="${ALBERT_JAVA_OPTS:--Xmx3g}"
 
@@ -31,5 +32,18 @@ init_flags() {
     from=(--init-config albert-h256-l4-v16k.json --spm-model vocab/imdb16k.model)
   else
     from=(--model "$1")
+  fi
+}
+
+# On a fresh machine, seeds a run directory (arg 1) with the checkpoint and metrics committed in a
+# state directory (arg 2), so `--resume` continues where the last machine stopped.
+restore_state() {
+  local run="$1" state="$2" step_dir
+  if [[ ! -d "$run/checkpoints" && -d "$state/checkpoint" ]]; then
+    step_dir="$(ls -d "$state"/checkpoint/step-* | head -1)"
+    mkdir -p "$run/checkpoints"
+    cp -r "$step_dir" "$run/checkpoints/"
+    cp "$state/metrics.jsonl" "$run/"
+    echo "restored $(basename "$step_dir") from $state"
   fi
 }

@@ -6,13 +6,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$EXP"
 [[ -f prep-imdb16k-128/manifest.json ]] || { echo "run ./prepare.sh first" >&2; exit 2; }
-if [[ ! -d "$RUN/checkpoints" && -d "$STATE/checkpoint" ]]; then
-  step_dir="$(ls -d "$STATE"/checkpoint/step-* | head -1)"
-  mkdir -p "$RUN/checkpoints"
-  cp -r "$step_dir" "$RUN/checkpoints/"
-  cp "$STATE/metrics.jsonl" "$RUN/"
-  echo "restored $(basename "$step_dir") from $STATE"
-fi
+restore_state "$RUN" "$STATE"
 exec "$EXP/tool/submit-scripts/albert" pretrain --data prep-imdb16k-128 --config albert-h256-l4-v16k.json \
   --spm-model vocab/imdb16k.model --steps 10000 --global-batch 64 --micro-batch 32 --workers 1 \
   --optimizer adamw --lr 5e-4 --warmup-steps 250 --weight-decay 0.01 --clip-norm 1.0 --seed 7 \
