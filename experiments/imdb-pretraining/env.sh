@@ -8,7 +8,6 @@ EXP="${ALBERT_EXP_DIR:-/work/exp}"
 SHARED="${ALBERT_SHARED_DIR:-$REPO/../shared}"
 STATE="$HERE/state"
 RUN="$EXP/pretrain-h256-long"
-RUN2="$EXP/pretrain-h256-phase2"   # phase 2: 2,000 more steps from RUN's final model at a rate that moves MLM
 mkdir -p "$EXP"
 export ALBERT_JAVA_OPTS="${ALBERT_JAVA_OPTS:--Xmx3g}"
 
@@ -34,6 +33,9 @@ init_flags() {
     from=(--model "$1")
   fi
 }
+
+# The run directory of a continuation phase (pretrain-phase.sh): phase2 → $EXP/pretrain-h256-phase2.
+phase_run() { echo "$EXP/pretrain-h256-$1"; }
 
 # On a fresh machine, seeds a run directory (arg 1) with the checkpoint and metrics committed in a
 # state directory (arg 2), so `--resume` continues where the last machine stopped.

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Copies the newest complete checkpoint of the pretraining run and its metrics into state/, to be
 # committed: the one thing a new machine cannot rebuild (≈ 37 MB: weights + AdamW moments).
-# Usage: save-state.sh [phase2]   (phase 2's run goes to state/phase2)
+# Usage: save-state.sh [PHASE]   (a continuation phase's run, e.g. phase2, goes to state/PHASE)
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-if [[ "${1:-}" == phase2 ]]; then RUN="$RUN2"; STATE="$STATE/phase2"; fi
+if [[ -n "${1:-}" ]]; then RUN="$(phase_run "$1")"; STATE="$STATE/$1"; fi
 newest="$(ls -d "$RUN"/checkpoints/step-* 2>/dev/null | sort -V | tail -1)"
 [[ -n "$newest" ]] || { echo "no checkpoint in $RUN" >&2; exit 2; }
 rm -rf "$STATE/checkpoint.tmp"; mkdir -p "$STATE/checkpoint.tmp"

@@ -138,8 +138,8 @@ public final class FineTuning {
     DataParallelEngine engine = new DataParallelEngine(sc, model, update, s.workers(), s.seed());
     progress.accept(
         String.format(
-            "fine-tuning: %,d examples, %d epochs x %,d steps of %d (%d micro-batches of %d on %d"
-                + " workers), warmup %d steps, lr %.2g, %,d validation rows",
+            "fine-tuning: %,d examples, %d epochs x %,d steps of %d (%d x --micro-batch %d,"
+                + " --workers %d), warmup %d steps, lr %.2g, %,d validation rows",
             train.size(),
             s.epochs(),
             stepsPerEpoch,

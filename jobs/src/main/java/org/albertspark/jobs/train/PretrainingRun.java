@@ -183,8 +183,8 @@ public final class PretrainingRun {
             s.clipNorm());
     DataParallelEngine engine = new DataParallelEngine(sc, model, update, s.workers(), s.seed());
     log.printf(
-        "pretrain: %d parameters, %d shard files, seq %d, global batch %d = %d workers x %d"
-            + " micro-batches of %d%s%n",
+        "pretrain: %d parameters, %d shard files, seq %d, global batch %d = --workers %d x %d"
+            + " x --micro-batch %d%s%n",
         model.layout().totalSize(),
         shardFiles.size(),
         seqLength,

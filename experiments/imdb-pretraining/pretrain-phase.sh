@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# A continuation phase of pretraining: more steps from the previous phase's last checkpoint, with
+# fresh AdamW moments, the rate back up to 5e-4 after 100 warmup steps and a linear decay over the
+# phase (so each phase ends annealed within one session), a new data order per phase.
+# Why: phase 1's MLM accuracy was still rising (0.22 → 0.23 over its last 2,000 steps) while its
+# rate decayed to 0, and the fine-tuning gain tracks MLM.
+#   phase2: 2,000 steps from phase 1's step 10,000 (≈ 49 min here), seed 8
+#   phase3: 2,000 steps from phase 2's step 2,000 (≈ 50 min), seed 9
+# Resumable as pretrain.sh: from $EXP/pretrain-h256-PHASE's newest checkpoint, or from state/PHASE
+# on a new machine (./save-state.sh PHASE puts it there). Usage: pretrain-phase.sh phase2|phase3
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+phase="${1:?usage: pretrain-phase.sh phase2|phase3}"
+case "$phase" in
+  phase2) init="$STATE/checkpoint/step-10000"; steps=2000; seed=8 ;;
+  phase3) init="$STATE/phase2/checkpoint/step-2000"; steps=2000; seed=9 ;;
+  *) echo "unknown phase '$phase': phase2 or phase3" >&2; exit 2 ;;
+esac
+cd "$EXP"
+[[ -f prep-imdb16k-128/manifest.json ]] || { echo "run ./prepare.sh first" >&2; exit 2; }
+[[ -d "$init" ]] || { echo "$phase starts from $init, which is missing" >&2; exit 2; }
+run="$(phase_run "$phase")"
+restore_state "$run" "$STATE/$phase"
+tool --version >/dev/null
+exec "$EXP/tool/submit-scripts/albert" pretrain --data prep-imdb16k-128 \
+  --init-from "$init" --spm-model vocab/imdb16k.model \
+  --steps "$steps" --global-batch 64 --micro-batch 32 --workers 1 \
+  --optimizer adamw --lr 5e-4 --warmup-steps 100 --weight-decay 0.01 --clip-norm 1.0 --seed "$seed" \
+  --checkpoint-every 250 --keep-checkpoints 2 --log-every 25 --output "$run" --resume
