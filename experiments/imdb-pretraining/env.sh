@@ -34,8 +34,9 @@ init_flags() {
   fi
 }
 
-# The run directory of a continuation phase (pretrain-phase.sh): phase2 → $EXP/pretrain-h256-phase2.
-phase_run() { echo "$EXP/pretrain-h256-$1"; }
+# The run directory of a continuation phase (pretrain-phase.sh: phase2 → $EXP/pretrain-h256-phase2)
+# or of another model size's first run (pretrain.sh h512 → $EXP/pretrain-h512).
+run_dir() { case "$1" in h[0-9]*) echo "$EXP/pretrain-$1" ;; *) echo "$EXP/pretrain-h256-$1" ;; esac; }
 
 # On a fresh machine, seeds a run directory (arg 1) with the checkpoint and metrics committed in a
 # state directory (arg 2), so `--resume` continues where the last machine stopped.

@@ -30,6 +30,9 @@ sed -e 's/"vocab_size": 30000/"vocab_size": 16000/' \
     -e 's/"attention_probs_dropout_prob": 0.1/"attention_probs_dropout_prob": 0.0/' \
     -e 's/"hidden_dropout_prob": 0.1/"hidden_dropout_prob": 0.0/' \
     "$REPO/conf/albert-small-h256-l4.json" > albert-h256-l4-v16k.json
+#    The same at H 512 (8 heads of 64, FFN 2048; ≈ 5.7 M parameters), for the model-size lever.
+sed -e 's/"hidden_size": 256/"hidden_size": 512/' -e 's/"intermediate_size": 1024/"intermediate_size": 2048/' \
+    -e 's/"num_attention_heads": 4/"num_attention_heads": 8/' albert-h256-l4-v16k.json > albert-h512-l4-v16k.json
 # 5. SST-2: the same 10,000 shuffled training phrases for every arm (header kept).
 if [[ ! -f sst2-train10k.tsv ]]; then
   python3 - "$SHARED/datasets/sst2/train.tsv" > sst2-train10k.tsv <<'PY'

@@ -6,19 +6,21 @@
 # rate decayed to 0, and the fine-tuning gain tracks MLM.
 #   phase2: 2,000 steps from phase 1's step 10,000 (≈ 49 min here), seed 8
 #   phase3: 2,000 steps from phase 2's step 2,000 (≈ 50 min), seed 9
+#   phase4: 2,000 steps from phase 3's step 2,000, seed 10
 # Resumable as pretrain.sh: from $EXP/pretrain-h256-PHASE's newest checkpoint, or from state/PHASE
-# on a new machine (./save-state.sh PHASE puts it there). Usage: pretrain-phase.sh phase2|phase3
+# on a new machine (./save-state.sh PHASE puts it there). Usage: pretrain-phase.sh phase2|phase3|phase4
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-phase="${1:?usage: pretrain-phase.sh phase2|phase3}"
+phase="${1:?usage: pretrain-phase.sh phase2|phase3|phase4}"
 case "$phase" in
   phase2) init="$STATE/checkpoint/step-10000"; steps=2000; seed=8 ;;
   phase3) init="$STATE/phase2/checkpoint/step-2000"; steps=2000; seed=9 ;;
-  *) echo "unknown phase '$phase': phase2 or phase3" >&2; exit 2 ;;
+  phase4) init="$STATE/phase3/checkpoint/step-2000"; steps=2000; seed=10 ;;
+  *) echo "unknown phase '$phase': phase2, phase3 or phase4" >&2; exit 2 ;;
 esac
 cd "$EXP"
 [[ -f prep-imdb16k-128/manifest.json ]] || { echo "run ./prepare.sh first" >&2; exit 2; }
 [[ -d "$init" ]] || { echo "$phase starts from $init, which is missing" >&2; exit 2; }
-run="$(phase_run "$phase")"
+run="$(run_dir "$phase")"
 restore_state "$run" "$STATE/$phase"
 tool --version >/dev/null
 exec "$EXP/tool/submit-scripts/albert" pretrain --data prep-imdb16k-128 \
