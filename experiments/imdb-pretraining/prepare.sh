@@ -20,7 +20,7 @@ if [[ ! -f vocab/imdb16k.model ]]; then
     mkdir -p "$STATE"; cp vocab/imdb16k.model "$STATE/"
   fi
 fi
-# 3. Pretraining shards: 128 tokens, a fresh mask every epoch (285,320 instances, 28.0 M tokens).
+# 3. Pretraining shards: 128 tokens, a fresh mask every epoch (285,454 instances, 28.0 M tokens).
 if [[ ! -f prep-imdb16k-128/manifest.json ]]; then
   tool prep --input imdb-unsup.txt --format lines --spm-model vocab/imdb16k.model --max-seq-length 128 \
     --dynamic-masking --dupe-factor 2 --output prep-imdb16k-128 --overwrite
