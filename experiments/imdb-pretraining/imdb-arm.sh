@@ -3,7 +3,7 @@
 # for validation, EPOCHS epochs (default 1), batch 32, 128 tokens — the pretraining length — seed 5;
 # TRAIN_WINDOWS examples per review: default 1 = its first 128 tokens, 0 = all its windows), then
 # evaluate on the 25,000 test reviews (imdb-test.tsv), each scored through 128-token windows
-# overlapping by 64 with logits averaged (albert eval's default), beside TF-IDF+LR's 0.9050 on the
+# overlapping by 64 with logits averaged (albert eval's default), beside TF-IDF+LR's 0.9044 on the
 # same test set.
 # INIT is `scratch` (random weights of the same config) or a model directory.
 # Usage: imdb-arm.sh NAME scratch|MODEL_DIR LR [EPOCHS [TRAIN_WINDOWS]]

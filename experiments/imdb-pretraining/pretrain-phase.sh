@@ -5,18 +5,14 @@
 # Why: phase 1's MLM accuracy was still rising (0.22 → 0.23 over its last 2,000 steps) while its
 # rate decayed to 0, and the fine-tuning gain tracks MLM.
 #   phase2: 2,000 steps from phase 1's step 10,000 (≈ 49 min here), seed 8
-#   phase3: 2,000 steps from phase 2's step 2,000 (≈ 50 min), seed 9
-#   phase4: 2,000 steps from phase 3's step 2,000, seed 10
+#   phaseN (N ≥ 3): 2,000 steps from phase N-1's step 2,000 (≈ 47–50 min), seed 6 + N
 # Resumable as pretrain.sh: from $EXP/pretrain-h256-PHASE's newest checkpoint, or from state/PHASE
-# on a new machine (./save-state.sh PHASE puts it there). Usage: pretrain-phase.sh phase2|phase3|phase4
+# on a new machine (./save-state.sh PHASE puts it there). Usage: pretrain-phase.sh phaseN (N ≥ 2)
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-phase="${1:?usage: pretrain-phase.sh phase2|phase3|phase4}"
-case "$phase" in
-  phase2) init="$STATE/checkpoint/step-10000"; steps=2000; seed=8 ;;
-  phase3) init="$STATE/phase2/checkpoint/step-2000"; steps=2000; seed=9 ;;
-  phase4) init="$STATE/phase3/checkpoint/step-2000"; steps=2000; seed=10 ;;
-  *) echo "unknown phase '$phase': phase2, phase3 or phase4" >&2; exit 2 ;;
-esac
+phase="${1:?usage: pretrain-phase.sh phaseN (N >= 2)}"
+[[ "$phase" =~ ^phase([0-9]+)$ && ${BASH_REMATCH[1]} -ge 2 ]] || { echo "unknown phase '$phase': phase2, phase3, ..." >&2; exit 2; }
+n=${BASH_REMATCH[1]} steps=2000 seed=$((6 + n))
+if (( n == 2 )); then init="$STATE/checkpoint/step-10000"; else init="$STATE/phase$((n - 1))/checkpoint/step-2000"; fi
 cd "$EXP"
 [[ -f prep-imdb16k-128/manifest.json ]] || { echo "run ./prepare.sh first" >&2; exit 2; }
 [[ -d "$init" ]] || { echo "$phase starts from $init, which is missing" >&2; exit 2; }
