@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,26 +26,59 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code albert report RUN_DIR}: the training curves of a pretraining run as a PNG. */
+/**
+ * {@code albert report RUN_DIR...}: the training curves of one or more pretraining runs as a PNG,
+ * and a table of MLM accuracy at equal steps or equal training time, so runs that differ in one
+ * lever (model size, rate, data) compare on the same axes.
+ */
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
     description = {
-      "Render the training curves of an `albert pretrain` run (RUN_DIR/metrics.jsonl) as a PNG:"
-          + " loss (total, MLM, SOP), MLM and SOP accuracy, learning rate and tokens/s against step.",
+      "Render the training curves of `albert pretrain` runs (RUN_DIR/metrics.jsonl) as a PNG:"
+          + " loss (total, MLM, SOP), MLM and SOP accuracy, learning rate and tokens/s against step"
+          + " or training hours. Several RUN_DIRs are drawn on the same axes, each curve labelled"
+          + " with its RUN_DIR. Also prints a table of each run's MLM accuracy at 10 evenly spaced"
+          + " points of the axis, up to where the shortest run ends.",
     })
 public final class ReportCommand implements Callable<Integer> {
 
+  /** The horizontal axis of the curves and the table. */
+  enum Axis {
+    step,
+    hours
+  }
+
+  private static final int TABLE_ROWS = 10;
+
+  private static final Color[] KEY_COLOURS = {
+    new Color(0xd62728), new Color(0x1f77b4), new Color(0x2ca02c)
+  };
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(paramLabel = "RUN_DIR", description = "Output directory of albert pretrain.")
-  Path run;
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "RUN_DIR",
+      description = "Output directories of albert pretrain (several: compared on the same axes).")
+  List<Path> runs;
 
   @Option(
       names = "--output",
       paramLabel = "FILE.png",
-      description = "Where to write the PNG (default: RUN_DIR/training-curves.png).")
+      description =
+          "Where to write the PNG (default for one RUN_DIR: RUN_DIR/training-curves.png;"
+              + " required for several).")
   Path output;
+
+  @Option(
+      names = "--x",
+      defaultValue = "step",
+      paramLabel = "AXIS",
+      description =
+          "Horizontal axis: step, or hours of training time (the sum of the logged step times,"
+              + " so pauses between resumed sessions do not count). Default: ${DEFAULT-VALUE}.")
+  Axis axis;
 
   @Option(
       names = "--width",
@@ -53,12 +87,62 @@ public final class ReportCommand implements Callable<Integer> {
       description = "Image width (default: ${DEFAULT-VALUE}).")
   int width;
 
+  /** One run's metrics records, with each record's step and cumulative training hours. */
+  private record Run(String name, List<JsonNode> rows, double[] steps, double[] hours) {
+
+    double[] x(Axis axis) {
+      return axis == Axis.step ? steps : hours;
+    }
+
+    /** Index of the last record at or before {@code x} on {@code axis}, or -1 if none is. */
+    int lastAtOrBefore(Axis axis, double x) {
+      double[] xs = x(axis);
+      int i = -1;
+      while (i + 1 < xs.length && xs[i + 1] <= x + 1e-9) {
+        i++;
+      }
+      return i;
+    }
+  }
+
   @Override
   public Integer call() throws IOException {
-    Path metrics = run.resolve(PretrainingRun.METRICS);
+    if (runs.size() > 1 && output == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), runs.size() + " RUN_DIRs need --output FILE.png");
+    }
+    List<Run> loaded = new ArrayList<>();
+    for (Path dir : runs) {
+      loaded.add(read(dir));
+    }
+    String xLabel = axis == Axis.step ? "step" : "training hours";
+    CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis(xLabel));
+    plot.setGap(12);
+    plot.add(panel(loaded, "loss", "loss", "mlm_loss", "sop_loss"), 3);
+    plot.add(panel(loaded, "accuracy", "mlm_accuracy", "sop_accuracy"), 3);
+    plot.add(panel(loaded, "learning rate", "lr"), 2);
+    plot.add(panel(loaded, "tokens/s", "tokens_per_s"), 2);
+    String title = "Pretraining: " + String.join(" vs ", loaded.stream().map(Run::name).toList());
+    JFreeChart chart = new JFreeChart(title, plot);
+    chart.setBackgroundPaint(Color.WHITE);
+    Path png = output != null ? output : runs.get(0).resolve("training-curves.png");
+    System.setProperty("java.awt.headless", "true");
+    ChartUtils.saveChartAsPNG(png.toFile(), chart, width, width * 6 / 5);
+    PrintWriter out = spec.commandLine().getOut();
+    for (int i = 0; i < loaded.size(); i++) {
+      summarize(out, i + 1, loaded.get(i));
+    }
+    table(out, loaded);
+    out.printf("albert report: wrote %s%n", png);
+    return 0;
+  }
+
+  /** The metrics records of {@code dir}, skipping (and naming) lines that are not records. */
+  private Run read(Path dir) throws IOException {
+    Path metrics = dir.resolve(PretrainingRun.METRICS);
     if (!Files.isRegularFile(metrics)) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), run + " has no " + PretrainingRun.METRICS + ": not a pretrain run");
+          spec.commandLine(), dir + " has no " + PretrainingRun.METRICS + ": not a pretrain run");
     }
     List<JsonNode> rows = new ArrayList<>();
     ObjectMapper json = new ObjectMapper();
@@ -84,55 +168,120 @@ public final class ReportCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), metrics + " holds no metrics records yet");
     }
-    NumberAxis stepAxis = new NumberAxis("step");
-    CombinedDomainXYPlot plot = new CombinedDomainXYPlot(stepAxis);
-    plot.setGap(12);
-    plot.add(panel(rows, "loss", "loss", "mlm_loss", "sop_loss"), 3);
-    plot.add(panel(rows, "accuracy", "mlm_accuracy", "sop_accuracy"), 3);
-    plot.add(panel(rows, "learning rate", "lr"), 2);
-    plot.add(panel(rows, "tokens/s", "tokens_per_s"), 2);
-    JFreeChart chart = new JFreeChart("Pretraining: " + run.toAbsolutePath().getFileName(), plot);
-    chart.setBackgroundPaint(Color.WHITE);
-    Path png = output != null ? output : run.resolve("training-curves.png");
-    System.setProperty("java.awt.headless", "true");
-    ChartUtils.saveChartAsPNG(png.toFile(), chart, width, width * 6 / 5);
-    JsonNode first = rows.get(0), last = rows.get(rows.size() - 1);
-    spec.commandLine()
-        .getOut()
-        .printf(
-            "albert report: %d records, step %d..%d; loss %.4f -> %.4f, MLM acc %.3f -> %.3f,"
-                + " SOP acc %.3f -> %.3f; wrote %s%n",
-            rows.size(),
-            first.path("step").asLong(),
-            last.path("step").asLong(),
-            first.path("loss").asDouble(),
-            last.path("loss").asDouble(),
-            first.path("mlm_accuracy").asDouble(),
-            last.path("mlm_accuracy").asDouble(),
-            first.path("sop_accuracy").asDouble(),
-            last.path("sop_accuracy").asDouble(),
-            png);
-    return 0;
+    double[] steps = new double[rows.size()];
+    double[] hours = new double[rows.size()];
+    double seconds = 0, previousStep = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      JsonNode r = rows.get(i);
+      steps[i] = r.path("step").asDouble();
+      // a window's wall time is its mean step time times its steps (fewer after a resume)
+      double windowSteps = r.path("steps_in_window").asDouble(steps[i] - previousStep);
+      seconds += r.path("step_s").asDouble(0) * windowSteps;
+      hours[i] = seconds / 3600;
+      previousStep = steps[i];
+    }
+    return new Run(dir.toString(), rows, steps, hours);
   }
 
-  /** One panel: the {@code keys} of every record against step (records lacking a key skip it). */
-  private static XYPlot panel(List<JsonNode> rows, String label, String... keys) {
-    XYSeriesCollection data = new XYSeriesCollection();
-    for (String k : keys) {
-      XYSeries s = new XYSeries(k, false, true);
-      for (JsonNode r : rows) {
-        JsonNode v = r.path(k);
-        if (v.isNumber() && Double.isFinite(v.asDouble())) {
-          s.add(r.path("step").asDouble(), v.asDouble());
-        }
+  private static void summarize(PrintWriter out, int number, Run r) {
+    JsonNode first = r.rows().get(0), last = r.rows().get(r.rows().size() - 1);
+    out.printf(
+        "albert report: [%d] %s: %d records, step %d..%d, %.2f training hours; loss %.4f -> %.4f,"
+            + " MLM acc %.3f -> %.3f, SOP acc %.3f -> %.3f%n",
+        number,
+        r.name(),
+        r.rows().size(),
+        first.path("step").asLong(),
+        last.path("step").asLong(),
+        r.hours()[r.hours().length - 1],
+        first.path("loss").asDouble(),
+        last.path("loss").asDouble(),
+        first.path("mlm_accuracy").asDouble(),
+        last.path("mlm_accuracy").asDouble(),
+        first.path("sop_accuracy").asDouble(),
+        last.path("sop_accuracy").asDouble());
+  }
+
+  /**
+   * MLM accuracy of every run at {@link #TABLE_ROWS} evenly spaced points of the axis up to the
+   * shortest run's end; each cell is the run's last record at or before the point, with that
+   * record's position on the other axis.
+   */
+  private void table(PrintWriter out, List<Run> loaded) {
+    double end = Double.MAX_VALUE;
+    for (Run r : loaded) {
+      double[] xs = r.x(axis);
+      end = Math.min(end, xs[xs.length - 1]);
+    }
+    Axis other = axis == Axis.step ? Axis.hours : Axis.step;
+    StringBuilder header = new StringBuilder(String.format("%12s", axis));
+    for (int i = 1; i <= loaded.size(); i++) {
+      header.append(String.format("  %-20s", "[" + i + "] MLM acc (" + other + ")"));
+    }
+    out.println("MLM accuracy at equal " + axis + ":");
+    out.println(header.toString().stripTrailing());
+    for (int k = 1; k <= TABLE_ROWS; k++) {
+      double x = end * k / TABLE_ROWS;
+      StringBuilder row = new StringBuilder(String.format("%12s", format(axis, x)));
+      for (Run r : loaded) {
+        int i = r.lastAtOrBefore(axis, x);
+        String cell =
+            i < 0
+                ? "-"
+                : String.format(
+                    "%.3f (%s)",
+                    r.rows().get(i).path("mlm_accuracy").asDouble(), format(other, r.x(other)[i]));
+        row.append(String.format("  %-20s", cell));
       }
-      data.addSeries(s);
+      out.println(row.toString().stripTrailing());
+    }
+  }
+
+  /** Run 0 solid, then dashed, then dotted, ... */
+  private static BasicStroke stroke(int run) {
+    if (run == 0) {
+      return new BasicStroke(1.6f);
+    }
+    float dash = 9f / run;
+    return new BasicStroke(
+        1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {dash, 4f}, 0f);
+  }
+
+  private static String format(Axis a, double x) {
+    return a == Axis.step ? String.format("%.0f", x) : String.format("%.2f h", x);
+  }
+
+  /**
+   * One panel: the {@code keys} of every run's records against the axis (records lacking a key skip
+   * it); with several runs each curve is named "RUN_DIR: key".
+   */
+  private XYPlot panel(List<Run> loaded, String label, String... keys) {
+    XYSeriesCollection data = new XYSeriesCollection();
+    int points = 0;
+    for (Run r : loaded) {
+      double[] xs = r.x(axis);
+      for (String k : keys) {
+        XYSeries s = new XYSeries(loaded.size() == 1 ? k : r.name() + ": " + k, false, true);
+        for (int i = 0; i < xs.length; i++) {
+          JsonNode v = r.rows().get(i).path(k);
+          if (v.isNumber() && Double.isFinite(v.asDouble())) {
+            s.add(xs[i], v.asDouble());
+          }
+        }
+        data.addSeries(s);
+      }
+      points = Math.max(points, xs.length);
     }
     NumberAxis y = new NumberAxis(label);
     y.setAutoRangeIncludesZero(false);
-    XYLineAndShapeRenderer line = new XYLineAndShapeRenderer(true, rows.size() <= 50);
-    for (int i = 0; i < keys.length; i++) {
-      line.setSeriesStroke(i, new BasicStroke(1.6f));
+    XYLineAndShapeRenderer line = new XYLineAndShapeRenderer(true, points <= 50);
+    // a key keeps its colour across runs; runs differ by dash pattern
+    for (int run = 0; run < loaded.size(); run++) {
+      for (int k = 0; k < keys.length; k++) {
+        int series = run * keys.length + k;
+        line.setSeriesPaint(series, KEY_COLOURS[k % KEY_COLOURS.length]);
+        line.setSeriesStroke(series, stroke(run));
+      }
     }
     XYPlot p = new XYPlot(data, null, y, line);
     p.setBackgroundPaint(Color.WHITE);
