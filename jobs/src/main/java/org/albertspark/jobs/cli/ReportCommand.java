@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
       "Render the training curves of `albert pretrain` runs (RUN_DIR/metrics.jsonl) as a PNG:"
           + " loss (total, MLM, SOP), MLM and SOP accuracy, learning rate and tokens/s against step"
           + " or training hours. Several RUN_DIRs are drawn on the same axes, each curve labelled"
-          + " with its RUN_DIR. Also prints a table of each run's MLM accuracy at 10 evenly spaced"
+          + " [n] for the n-th RUN_DIR, as the printed summary numbers them. Also prints a table of each run's MLM accuracy at 10 evenly spaced"
           + " points of the axis, up to where the shortest run ends.",
     })
 public final class ReportCommand implements Callable<Integer> {
@@ -74,10 +74,11 @@ public final class ReportCommand implements Callable<Integer> {
   @Option(
       names = "--x",
       defaultValue = "step",
-      paramLabel = "AXIS",
+      paramLabel = "step|hours",
       description =
           "Horizontal axis: step, or hours of training time (the sum of the logged step times,"
-              + " so pauses between resumed sessions do not count). Default: ${DEFAULT-VALUE}.")
+              + " so pauses between resumed sessions, checkpoint writing and a crashed session's"
+              + " unlogged steps do not count; default: ${DEFAULT-VALUE}).")
   Axis axis;
 
   @Option(
@@ -122,7 +123,12 @@ public final class ReportCommand implements Callable<Integer> {
     plot.add(panel(loaded, "accuracy", "mlm_accuracy", "sop_accuracy"), 3);
     plot.add(panel(loaded, "learning rate", "lr"), 2);
     plot.add(panel(loaded, "tokens/s", "tokens_per_s"), 2);
-    String title = "Pretraining: " + String.join(" vs ", loaded.stream().map(Run::name).toList());
+    List<String> titles = new ArrayList<>();
+    for (int i = 0; i < loaded.size(); i++) {
+      Path name = runs.get(i).toAbsolutePath().normalize().getFileName();
+      titles.add((loaded.size() == 1 ? "" : label(i) + " ") + (name == null ? "/" : name));
+    }
+    String title = "Pretraining: " + String.join(" vs ", titles);
     JFreeChart chart = new JFreeChart(title, plot);
     chart.setBackgroundPaint(Color.WHITE);
     Path png = output != null ? output : runs.get(0).resolve("training-curves.png");
@@ -130,7 +136,7 @@ public final class ReportCommand implements Callable<Integer> {
     ChartUtils.saveChartAsPNG(png.toFile(), chart, width, width * 6 / 5);
     PrintWriter out = spec.commandLine().getOut();
     for (int i = 0; i < loaded.size(); i++) {
-      summarize(out, i + 1, loaded.get(i));
+      summarize(out, i, loaded.get(i));
     }
     table(out, loaded);
     out.printf("albert report: wrote %s%n", png);
@@ -147,6 +153,7 @@ public final class ReportCommand implements Callable<Integer> {
     List<JsonNode> rows = new ArrayList<>();
     ObjectMapper json = new ObjectMapper();
     int lineNo = 0;
+    double lastStep = Double.NEGATIVE_INFINITY;
     for (String line : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
       lineNo++;
       if (line.isBlank()) {
@@ -157,6 +164,14 @@ public final class ReportCommand implements Callable<Integer> {
         if (!n.path("step").isNumber()) {
           throw new IOException("no step");
         }
+        if (n.path("step").asDouble() <= lastStep) {
+          throw new CommandLine.ParameterException(
+              spec.commandLine(),
+              String.format(
+                  "%s line %d: step %d does not follow step %.0f: not one run's log",
+                  metrics, lineNo, n.path("step").asLong(), lastStep));
+        }
+        lastStep = n.path("step").asDouble();
         rows.add(n);
       } catch (IOException e) {
         spec.commandLine()
@@ -171,24 +186,39 @@ public final class ReportCommand implements Callable<Integer> {
     double[] steps = new double[rows.size()];
     double[] hours = new double[rows.size()];
     double seconds = 0, previousStep = 0;
+    int untimed = 0;
     for (int i = 0; i < rows.size(); i++) {
       JsonNode r = rows.get(i);
       steps[i] = r.path("step").asDouble();
       // a window's wall time is its mean step time times its steps (fewer after a resume)
       double windowSteps = r.path("steps_in_window").asDouble(steps[i] - previousStep);
-      seconds += r.path("step_s").asDouble(0) * windowSteps;
+      if (r.path("step_s").isNumber()) {
+        seconds += r.path("step_s").asDouble() * windowSteps;
+      } else {
+        untimed++;
+      }
       hours[i] = seconds / 3600;
       previousStep = steps[i];
+    }
+    if (untimed > 0) {
+      String problem = metrics + ": " + untimed + " record(s) without step_s";
+      if (axis == Axis.hours) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), problem + ": its training hours are unknown");
+      }
+      spec.commandLine()
+          .getErr()
+          .printf("albert report: %s: its training hours are counted without them%n", problem);
     }
     return new Run(dir.toString(), rows, steps, hours);
   }
 
-  private static void summarize(PrintWriter out, int number, Run r) {
+  private static void summarize(PrintWriter out, int run, Run r) {
     JsonNode first = r.rows().get(0), last = r.rows().get(r.rows().size() - 1);
     out.printf(
-        "albert report: [%d] %s: %d records, step %d..%d, %.2f training hours; loss %.4f -> %.4f,"
+        "albert report: %s %s: %d records, step %d..%d, %.3g training hours; loss %.4f -> %.4f,"
             + " MLM acc %.3f -> %.3f, SOP acc %.3f -> %.3f%n",
-        number,
+        label(run),
         r.name(),
         r.rows().size(),
         first.path("step").asLong(),
@@ -204,8 +234,8 @@ public final class ReportCommand implements Callable<Integer> {
 
   /**
    * MLM accuracy of every run at {@link #TABLE_ROWS} evenly spaced points of the axis up to the
-   * shortest run's end; each cell is the run's last record at or before the point, with that
-   * record's position on the other axis.
+   * shortest run's end; each cell is the run's last record at or before the point ("-" if none),
+   * with that record's own step and training hours.
    */
   private void table(PrintWriter out, List<Run> loaded) {
     double end = Double.MAX_VALUE;
@@ -213,10 +243,9 @@ public final class ReportCommand implements Callable<Integer> {
       double[] xs = r.x(axis);
       end = Math.min(end, xs[xs.length - 1]);
     }
-    Axis other = axis == Axis.step ? Axis.hours : Axis.step;
     StringBuilder header = new StringBuilder(String.format("%12s", axis));
-    for (int i = 1; i <= loaded.size(); i++) {
-      header.append(String.format("  %-20s", "[" + i + "] MLM acc (" + other + ")"));
+    for (int i = 0; i < loaded.size(); i++) {
+      header.append(String.format("  %-26s", label(i) + " MLM acc (step, hours)"));
     }
     out.println("MLM accuracy at equal " + axis + ":");
     out.println(header.toString().stripTrailing());
@@ -229,12 +258,19 @@ public final class ReportCommand implements Callable<Integer> {
             i < 0
                 ? "-"
                 : String.format(
-                    "%.3f (%s)",
-                    r.rows().get(i).path("mlm_accuracy").asDouble(), format(other, r.x(other)[i]));
-        row.append(String.format("  %-20s", cell));
+                    "%.3f (%s, %s)",
+                    r.rows().get(i).path("mlm_accuracy").asDouble(),
+                    format(Axis.step, r.steps()[i]),
+                    format(Axis.hours, r.hours()[i]));
+        row.append(String.format("  %-26s", cell));
       }
       out.println(row.toString().stripTrailing());
     }
+  }
+
+  /** "[1]", "[2]", ...: how the summary, the table and the legend name the runs. */
+  private static String label(int run) {
+    return "[" + (run + 1) + "]";
   }
 
   /** Run 0 solid, then dashed, then dotted, ... */
@@ -248,20 +284,21 @@ public final class ReportCommand implements Callable<Integer> {
   }
 
   private static String format(Axis a, double x) {
-    return a == Axis.step ? String.format("%.0f", x) : String.format("%.2f h", x);
+    return a == Axis.step ? String.format("%.0f", x) : String.format("%.3g h", x);
   }
 
   /**
    * One panel: the {@code keys} of every run's records against the axis (records lacking a key skip
-   * it); with several runs each curve is named "RUN_DIR: key".
+   * it); with several runs each curve is named "[n] key", n numbering the runs as the summary does.
    */
   private XYPlot panel(List<Run> loaded, String label, String... keys) {
     XYSeriesCollection data = new XYSeriesCollection();
     int points = 0;
-    for (Run r : loaded) {
+    for (int run = 0; run < loaded.size(); run++) {
+      Run r = loaded.get(run);
       double[] xs = r.x(axis);
       for (String k : keys) {
-        XYSeries s = new XYSeries(loaded.size() == 1 ? k : r.name() + ": " + k, false, true);
+        XYSeries s = new XYSeries(loaded.size() == 1 ? k : label(run) + " " + k, false, true);
         for (int i = 0; i < xs.length; i++) {
           JsonNode v = r.rows().get(i).path(k);
           if (v.isNumber() && Double.isFinite(v.asDouble())) {
