@@ -25,6 +25,12 @@ if [[ ! -f prep-imdb16k-128/manifest.json ]]; then
   tool prep --input imdb-unsup.txt --format lines --spm-model vocab/imdb16k.model --max-seq-length 128 \
     --dynamic-masking --dupe-factor 2 --output prep-imdb16k-128 --overwrite
 fi
+#    The same at 256 tokens for the sequence-length lever (pretrain-phase.sh phaseN-s256): at most 40
+#    masked positions, 0.15 × 256 as 20 is for 128.
+if [[ ! -f prep-imdb16k-256/manifest.json ]]; then
+  tool prep --input imdb-unsup.txt --format lines --spm-model vocab/imdb16k.model --max-seq-length 256 \
+    --max-predictions-per-seq 40 --dynamic-masking --dupe-factor 2 --output prep-imdb16k-256 --overwrite
+fi
 # 4. The model: H256/L4/E128 with the IMDB vocabulary, no dropout (3.05 M parameters).
 sed -e 's/"vocab_size": 30000/"vocab_size": 16000/' \
     -e 's/"attention_probs_dropout_prob": 0.1/"attention_probs_dropout_prob": 0.0/' \
