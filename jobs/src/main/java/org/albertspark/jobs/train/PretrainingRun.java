@@ -47,6 +47,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  *
  * <p>Output layout: {@code OUTPUT/final/} (model directory), {@code OUTPUT/checkpoints/step-<N>/}
  * ({@link Checkpoint}), {@code OUTPUT/metrics.jsonl} (one JSON object per logged step).
+ *
+ * <p>A run stopped by a signal (Ctrl-C, {@code kill}, YARN preemption) says on its way out which
+ * checkpoint {@code --resume} will continue from and how many steps it will redo.
  */
 public final class PretrainingRun {
 
@@ -66,6 +69,16 @@ public final class PretrainingRun {
   private DynamicMasker masker;
   private int seqLength;
   private AlbertConfig config;
+
+  // read by the shutdown hook of run(): the steps done and the newest checkpoint written
+  private volatile long stepsDone;
+  private volatile Resumable resumable; // dir null: no checkpoint yet
+
+  /**
+   * Where {@code --resume} continues: a checkpoint directory and its step (one value, so the
+   * shutdown hook never reads a directory with another checkpoint's step).
+   */
+  record Resumable(Path dir, long step) {}
 
   public PretrainingRun(PretrainSettings settings, PrintWriter log, Configuration hadoop) {
     this.s = settings;
@@ -175,6 +188,8 @@ public final class PretrainingRun {
       state = new TrainingState(0, 0, 0, s.seed(), 0, 0, s.fingerprint());
     }
     keepMetricsUpTo(metricsFile, state.step());
+    stepsDone = state.step();
+    resumable = new Resumable(newest.orElse(null), state.step());
 
     ParameterUpdate update =
         new ParameterUpdate(
@@ -196,6 +211,14 @@ public final class PretrainingRun {
 
     long skipped = state.skippedSteps();
     int consecutive = state.consecutiveSkipped();
+    Thread stopNotice =
+        new Thread(
+            () -> {
+              log.println(stopMessage(stepsDone, s.steps(), resumable));
+              log.flush();
+            },
+            "pretrain-stop-notice");
+    Runtime.getRuntime().addShutdownHook(stopNotice);
     try (PretrainingStream data =
             new PretrainingStream(
                 shardFiles,
@@ -241,6 +264,7 @@ public final class PretrainingRun {
         }
         window.add(r, wall);
         long done = step + 1;
+        stepsDone = done;
         state =
             new TrainingState(
                 done,
@@ -262,9 +286,19 @@ public final class PretrainingRun {
         }
         boolean last = done == s.steps();
         if (last || (s.checkpointEvery() > 0 && done % s.checkpointEvery() == 0)) {
-          Checkpoint.write(checkpoints, model, spmModel, provenance(done), optimizer, state);
+          resumable =
+              new Resumable(
+                  Checkpoint.write(
+                      checkpoints, model, spmModel, provenance(done), optimizer, state),
+                  done);
           Checkpoint.prune(checkpoints, s.keepCheckpoints());
         }
+      }
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopNotice);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is already stopping: the notice runs
       }
     }
     Path fin = s.output().resolve(FINAL);
@@ -341,6 +375,18 @@ public final class PretrainingRun {
           formatDuration(etaSeconds),
           workerMemory.describe());
     }
+  }
+
+  /** What a run stopped after {@code done} of {@code total} steps tells its user. */
+  static String stopMessage(long done, long total, Resumable from) {
+    String head = "pretrain: stopped after step " + done + " of " + total + "; ";
+    if (from.dir() == null) {
+      return head + "no checkpoint written yet (--checkpoint-every), so a rerun starts from step 0";
+    }
+    return head
+        + "the same command with --resume continues from "
+        + from.dir()
+        + (done > from.step() ? " (steps " + (from.step() + 1) + "-" + done + " are redone)" : "");
   }
 
   static String formatDuration(double seconds) {

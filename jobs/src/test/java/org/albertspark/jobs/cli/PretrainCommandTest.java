@@ -3,6 +3,7 @@ package org.albertspark.jobs.cli;
 import static org.albertspark.jobs.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.albertspark.jobs.train.TinyPretrainingData;
 import org.albertspark.model.AlbertModel;
@@ -25,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code albert pretrain}: flags, argument checks before any work, the output layout, a driver log
- * free of broadcast-removal noise, resume after a driver {@code kill -9}, non-finite steps.
+ * free of broadcast-removal noise, resume after a driver {@code kill -9}, the notice of a run
+ * stopped by SIGTERM, non-finite steps.
  */
 class PretrainCommandTest {
 
@@ -196,7 +200,7 @@ class PretrainCommandTest {
 
     // the same run in a child JVM, killed with SIGKILL once its step-2 checkpoint exists
     Path killed = tmp.resolve("killed");
-    Process child = startChild(args(killed));
+    Process child = startChild(args(killed), tmp.resolve("killed.log"));
     Path step2 = killed.resolve("checkpoints/step-2");
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
     while (!Files.isDirectory(step2) && child.isAlive() && System.nanoTime() < deadline) {
@@ -285,8 +289,44 @@ class PretrainCommandTest {
     assertTrue(worst <= 1e-6 * max, "max |diff| " + worst + " vs max |param| " + max);
   }
 
+  @Test
+  void aRunStoppedBySigtermNamesTheCheckpointResumeContinuesFrom() throws Exception {
+    Path stopped = tmp.resolve("stopped");
+    Path log = tmp.resolve("stopped.log");
+    Process child = startChild(args(stopped), log);
+    Path step2 = stopped.resolve("checkpoints/step-2");
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+    while (!Files.isDirectory(step2) && child.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(child.isAlive(), "the child run ended before it could be stopped");
+    child.destroy(); // SIGTERM: what Ctrl-C, kill and a preempting YARN send
+    assertTrue(child.waitFor(2, TimeUnit.MINUTES), "the child did not stop");
+    String out = Files.readString(log);
+    Matcher m =
+        Pattern.compile(
+                "pretrain: stopped after step (\\d) of 6; the same command with --resume continues"
+                    + " from (\\S+/checkpoints/step-(\\d))(?: \\(steps (\\d)-(\\d) are redone\\))?\n")
+            .matcher(out);
+    assertTrue(m.find(), out);
+    int done = Integer.parseInt(m.group(1));
+    int resumeStep = Integer.parseInt(m.group(3));
+    assertEquals(stopped.resolve("checkpoints/step-" + resumeStep).toString(), m.group(2));
+    // the newest complete checkpoint on disk, and the steps after it, are what the message names
+    List<String> complete =
+        names(stopped.resolve("checkpoints")).stream().filter(n -> n.startsWith("step-")).toList();
+    assertEquals("step-" + resumeStep, complete.get(complete.size() - 1), out);
+    assertTrue(resumeStep >= 2 && resumeStep <= done, out);
+    if (done > resumeStep) {
+      assertEquals(resumeStep + 1, Integer.parseInt(m.group(4)), out);
+      assertEquals(done, Integer.parseInt(m.group(5)), out);
+    } else {
+      assertNull(m.group(4), out);
+    }
+  }
+
   /** {@code albert args...} in a child JVM with this JVM's class path and module flags. */
-  static Process startChild(List<String> args) throws Exception {
+  static Process startChild(List<String> args, Path log) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -301,9 +341,6 @@ class PretrainCommandTest {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(AlbertCli.class.getName());
     cmd.addAll(args);
-    return new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(tmp.resolve("child.log").toFile())
-        .start();
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 }
