@@ -247,6 +247,13 @@ public final class PretrainCommand implements Callable<Integer> {
     SparkSession spark = session();
     try {
       run.run(JavaSparkContext.fromSparkContext(spark.sparkContext()));
+    } catch (Exception e) {
+      if (run.stoppedByShutdown()) {
+        // Spark stopped under a signalled run, which printed what --resume will do; an error
+        // line beside that would mislead. The JVM exits with the signal's status anyway.
+        return 143;
+      }
+      throw e;
     } finally {
       spark.stop();
     }

@@ -48,8 +48,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * <p>Output layout: {@code OUTPUT/final/} (model directory), {@code OUTPUT/checkpoints/step-<N>/}
  * ({@link Checkpoint}), {@code OUTPUT/metrics.jsonl} (one JSON object per logged step).
  *
- * <p>A run stopped by a signal (Ctrl-C, {@code kill}, YARN preemption) says on its way out which
- * checkpoint {@code --resume} will continue from and how many steps it will redo.
+ * <p>A driver stopped by SIGTERM or SIGINT ({@code kill}, Ctrl-C) says on its way out which
+ * checkpoint {@code --resume} will continue from and which steps it will redo.
  */
 public final class PretrainingRun {
 
@@ -70,15 +70,23 @@ public final class PretrainingRun {
   private int seqLength;
   private AlbertConfig config;
 
-  // read by the shutdown hook of run(): the steps done and the newest checkpoint written
-  private volatile long stepsDone;
-  private volatile Resumable resumable; // dir null: no checkpoint yet
+  // What run()'s shutdown hook reports. A step's bookkeeping (metrics, log, checkpoint) holds the
+  // lock, so the hook waits for a checkpoint in flight and names the one --resume will find, and
+  // once it has spoken the loop records nothing more: the JVM runs hooks while main goes on.
+  private final Object progressLock = new Object();
+  private Progress progress; // guarded by progressLock once the hook is registered
+  private boolean stopping; // guarded by progressLock
+  private volatile boolean stoppedByShutdown;
 
   /**
-   * Where {@code --resume} continues: a checkpoint directory and its step (one value, so the
-   * shutdown hook never reads a directory with another checkpoint's step).
+   * Steps done and the checkpoint {@code --resume} continues from ({@code null}: none yet), one
+   * value so the hook never pairs a step count with another moment's checkpoint.
    */
-  record Resumable(Path dir, long step) {}
+  record Progress(long stepsDone, Path checkpoint, long checkpointStep) {
+    Progress afterStep(long done) {
+      return new Progress(done, checkpoint, checkpointStep);
+    }
+  }
 
   public PretrainingRun(PretrainSettings settings, PrintWriter log, Configuration hadoop) {
     this.s = settings;
@@ -188,9 +196,54 @@ public final class PretrainingRun {
       state = new TrainingState(0, 0, 0, s.seed(), 0, 0, s.fingerprint());
     }
     keepMetricsUpTo(metricsFile, state.step());
-    stepsDone = state.step();
-    resumable = new Resumable(newest.orElse(null), state.step());
+    progress = new Progress(state.step(), newest.orElse(null), state.step());
 
+    Thread stopNotice =
+        new Thread(
+            () -> {
+              synchronized (progressLock) {
+                stopping = true;
+                log.println(stopMessage(progress, s.steps(), s.checkpointEvery()));
+                log.flush();
+              }
+            },
+            "pretrain-stop-notice");
+    Runtime.getRuntime().addShutdownHook(stopNotice);
+    try {
+      long skipped = train(sc, model, optimizer, state, checkpoints, metricsFile);
+      Path fin = s.output().resolve(FINAL);
+      ModelDirectory.save(fin, model, spmModel, provenance(s.steps()));
+      log.printf("pretrain: wrote %s (%d steps, %d skipped)%n", fin, s.steps(), skipped);
+      return fin;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopNotice);
+      } catch (IllegalStateException shuttingDown) {
+        stoppedByShutdown = true; // the notice runs; the failure that brought us here is its effect
+      }
+    }
+  }
+
+  /**
+   * True when {@link #run} ended because the JVM began to shut down (a signal): its failure is
+   * Spark stopping under it, and the stop notice already told the user what to do.
+   */
+  public boolean stoppedByShutdown() {
+    return stoppedByShutdown;
+  }
+
+  /**
+   * The step loop from {@code state} to {@code --steps}, checkpointing as configured; returns the
+   * number of skipped (non-finite) steps.
+   */
+  private long train(
+      JavaSparkContext sc,
+      AlbertModel model,
+      Optimizer optimizer,
+      TrainingState state,
+      Path checkpoints,
+      Path metricsFile)
+      throws IOException {
     ParameterUpdate update =
         new ParameterUpdate(
             optimizer,
@@ -208,17 +261,8 @@ public final class PretrainingRun {
         s.globalBatch() / s.workers() / s.microBatch(),
         s.microBatch(),
         masker != null ? ", dynamic masking" : "");
-
     long skipped = state.skippedSteps();
     int consecutive = state.consecutiveSkipped();
-    Thread stopNotice =
-        new Thread(
-            () -> {
-              log.println(stopMessage(stepsDone, s.steps(), resumable));
-              log.flush();
-            },
-            "pretrain-stop-notice");
-    Runtime.getRuntime().addShutdownHook(stopNotice);
     try (PretrainingStream data =
             new PretrainingStream(
                 shardFiles,
@@ -244,67 +288,66 @@ public final class PretrainingRun {
         DataParallelEngine.StepResult r =
             engine.step(step, data.next(s.globalBatch(), s.microBatch()));
         double wall = (System.nanoTime() - t0) / 1e9;
-        if (r.update().applied()) {
-          consecutive = 0;
-        } else {
-          skipped++;
-          consecutive++;
-          log.printf(
-              "pretrain: step %d: non-finite loss %s or gradient norm %s, update skipped (%d in a"
-                  + " row, %d in all)%n",
-              step + 1, r.metrics().losses().total(), r.update().gradNorm(), consecutive, skipped);
-          if (consecutive >= s.maxConsecutiveSkipped()) {
+        synchronized (progressLock) { // nothing is recorded after the stop notice
+          if (stopping) {
             throw new IllegalStateException(
-                consecutive
-                    + " steps in a row had a non-finite loss or gradient; stopping. Lower --lr,"
-                    + " set --clip-norm, or check the data; resume with --resume from the last"
-                    + " checkpoint in "
-                    + checkpoints);
+                "stopped by a signal before step " + (step + 1) + " was recorded");
+          }
+          if (r.update().applied()) {
+            consecutive = 0;
+          } else {
+            skipped++;
+            consecutive++;
+            log.printf(
+                "pretrain: step %d: non-finite loss %s or gradient norm %s, update skipped (%d in a"
+                    + " row, %d in all)%n",
+                step + 1,
+                r.metrics().losses().total(),
+                r.update().gradNorm(),
+                consecutive,
+                skipped);
+            if (consecutive >= s.maxConsecutiveSkipped()) {
+              throw new IllegalStateException(
+                  consecutive
+                      + " steps in a row had a non-finite loss or gradient; stopping. Lower --lr,"
+                      + " set --clip-norm, or check the data; resume with --resume from the last"
+                      + " checkpoint in "
+                      + checkpoints);
+            }
+          }
+          window.add(r, wall);
+          long done = step + 1;
+          progress = progress.afterStep(done);
+          state =
+              new TrainingState(
+                  done,
+                  data.epoch(),
+                  data.positionInEpoch(),
+                  s.seed(),
+                  skipped,
+                  consecutive,
+                  s.fingerprint());
+          if (done % s.logEvery() == 0 || done == s.steps()) {
+            double elapsed = (System.nanoTime() - runStart) / 1e9;
+            double eta = elapsed / (done - startStep) * (s.steps() - done);
+            ObjectNode line = window.toJson(done, r, data.epoch());
+            metrics.write(line.toString());
+            metrics.newLine();
+            metrics.flush();
+            log.println(window.logLine(done, s.steps(), r, eta));
+            window = new Window();
+          }
+          boolean last = done == s.steps();
+          if (last || (s.checkpointEvery() > 0 && done % s.checkpointEvery() == 0)) {
+            Path written =
+                Checkpoint.write(checkpoints, model, spmModel, provenance(done), optimizer, state);
+            progress = new Progress(done, written, done);
+            Checkpoint.prune(checkpoints, s.keepCheckpoints());
           }
         }
-        window.add(r, wall);
-        long done = step + 1;
-        stepsDone = done;
-        state =
-            new TrainingState(
-                done,
-                data.epoch(),
-                data.positionInEpoch(),
-                s.seed(),
-                skipped,
-                consecutive,
-                s.fingerprint());
-        if (done % s.logEvery() == 0 || done == s.steps()) {
-          double elapsed = (System.nanoTime() - runStart) / 1e9;
-          double eta = elapsed / (done - startStep) * (s.steps() - done);
-          ObjectNode line = window.toJson(done, r, data.epoch());
-          metrics.write(line.toString());
-          metrics.newLine();
-          metrics.flush();
-          log.println(window.logLine(done, s.steps(), r, eta));
-          window = new Window();
-        }
-        boolean last = done == s.steps();
-        if (last || (s.checkpointEvery() > 0 && done % s.checkpointEvery() == 0)) {
-          resumable =
-              new Resumable(
-                  Checkpoint.write(
-                      checkpoints, model, spmModel, provenance(done), optimizer, state),
-                  done);
-          Checkpoint.prune(checkpoints, s.keepCheckpoints());
-        }
-      }
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(stopNotice);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is already stopping: the notice runs
       }
     }
-    Path fin = s.output().resolve(FINAL);
-    ModelDirectory.save(fin, model, spmModel, provenance(state.step()));
-    log.printf("pretrain: wrote %s (%d steps, %d skipped)%n", fin, state.step(), skipped);
-    return fin;
+    return skipped;
   }
 
   /** Step metrics summed over the steps since the last logged one. */
@@ -377,16 +420,23 @@ public final class PretrainingRun {
     }
   }
 
-  /** What a run stopped after {@code done} of {@code total} steps tells its user. */
-  static String stopMessage(long done, long total, Resumable from) {
-    String head = "pretrain: stopped after step " + done + " of " + total + "; ";
-    if (from.dir() == null) {
-      return head + "no checkpoint written yet (--checkpoint-every), so a rerun starts from step 0";
+  /** What a run stopped at {@code p} of {@code total} steps tells its user. */
+  static String stopMessage(Progress p, long total, long checkpointEvery) {
+    String head = "pretrain: stopped after step " + p.stepsDone() + " of " + total + "; ";
+    if (p.checkpoint() == null) {
+      return head
+          + "no checkpoint yet ("
+          + (checkpointEvery > 0
+              ? "the first comes at step " + checkpointEvery
+              : "--checkpoint-every 0: only the last step writes one")
+          + "), so the same command with --resume starts again from step 0";
     }
     return head
         + "the same command with --resume continues from "
-        + from.dir()
-        + (done > from.step() ? " (steps " + (from.step() + 1) + "-" + done + " are redone)" : "");
+        + p.checkpoint()
+        + (p.stepsDone() > p.checkpointStep()
+            ? " (steps " + (p.checkpointStep() + 1) + "-" + p.stepsDone() + " are redone)"
+            : "");
   }
 
   static String formatDuration(double seconds) {
