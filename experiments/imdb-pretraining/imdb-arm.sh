@@ -4,8 +4,9 @@
 # length), seed SEED (default 5; it also draws the validation part); TRAIN_WINDOWS examples per
 # review: default 1 = its first SEQ tokens, 0 = all its windows), then evaluate on the 25,000 test
 # reviews (imdb-test.tsv), each scored through SEQ-token windows overlapping by SEQ/2 with logits
-# averaged (albert eval's default aggregation), beside TF-IDF+LR's 0.9044 on the same test set. SEQ 256 wants a model pretrained at 256
-# (pretrain-phase.sh phaseN-s256): positions past 128 are untrained otherwise.
+# averaged (albert eval's default aggregation), beside TF-IDF+LR's 0.9044 on the same test set.
+# SEQ 256 wants a model pretrained at 256 (pretrain-phase.sh phaseN-s256): positions past 128 are
+# untrained otherwise.
 # INIT is `scratch` (random weights of the same config) or a model directory.
 # Usage: imdb-arm.sh NAME scratch|MODEL_DIR LR [EPOCHS [TRAIN_WINDOWS [SEQ [SEED]]]]
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
